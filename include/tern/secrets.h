@@ -9,7 +9,7 @@
  *   user@example.com : XAUTH "password"
  *   : RSA "ckaid-or-nickname"   # key reference, kept for later
  *   : RSA { ... }               # a braced block (may span lines)
- *   include /etc/ipsec.d/*.secrets
+ *   include ipsec.d/GLOB.secrets  # a glob, relative to this file
  *
  * An entry starts at the left margin; continuation lines are indented.
  * IDs are as in id.h.  The secret is "quoted text", 0x/0X hex, or 0s
