@@ -263,5 +263,7 @@ typedef void ctl_log_fn(void *ctx, const struct ctl_reply *log);
 int ctl_client_call(const char *sockpath, const struct ctl_request *req,
 		    ctl_log_fn *on_log, void *ctx,
 		    struct ctl_reply *result, diag_t *err);
+/* a sequence number for a new request (pid and clock mixed) */
+uint32_t ctl_client_seq(void);
 
 #endif
