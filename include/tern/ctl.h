@@ -176,6 +176,8 @@ const char *ctl_request_type_name(unsigned type);
 const char *ctl_attr_name(unsigned attr);
 /* does this request type take (R or O) the attribute? */
 bool ctl_request_takes(enum ctl_type type, enum ctl_attr attr);
+/* is the attribute required (R) in this request type? */
+bool ctl_request_requires(enum ctl_type type, enum ctl_attr attr);
 
 /*
  * A request, decoded.  Optional strings are "" when absent (has_* says

@@ -146,6 +146,12 @@ bool ctl_request_takes(enum ctl_type type, enum ctl_attr attr)
 		((s->required | s->optional) & A(attr)) != 0;
 }
 
+bool ctl_request_requires(enum ctl_type type, enum ctl_attr attr)
+{
+	const struct type_spec *s = request_spec(type);
+	return s != NULL && attr_spec(attr) != NULL && (s->required & A(attr)) != 0;
+}
+
 /* ---- byte helpers ---- */
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
