@@ -207,7 +207,6 @@ struct conn_end {
 	char *xauthusername;	/* leftusername= / leftxauthusername= */
 	char *vti;		/* leftvti= as text */
 	char *interface_ip;	/* leftinterface-ip= as text */
-	char *groundhog;	/* stored only */
 };
 
 struct conn_config {
@@ -241,7 +240,6 @@ struct conn_config {
 	enum dpdaction dpdaction;	/* IKEv1 only; default hold */
 	enum yna encapsulation;	/* default auto */
 	bool nat_keepalive;	/* default yes */
-	bool nat_ikev1_method_set;	/* stored only */
 	enum fragmentation fragmentation;
 	bool narrowing;		/* default no */
 	unsigned mtu;		/* 0: unset */
@@ -265,19 +263,17 @@ struct conn_config {
 	bool decap_dscp, encap_dscp, nopmtudisc;
 	bool aggressive;	/* IKEv1 aggressive mode, default no */
 	bool mobike;		/* default no */
-	bool ikev2_allow_narrowing_dummy;
 	bool ms_dh_downgrade;	/* default no */
 	bool pfs_rekey_workaround;
 	bool send_no_esp_tfc;	/* default no */
 	bool share_lease;	/* default yes */
 	uint64_t tfc;		/* 0: off */
 	unsigned keyingtries;	/* default 0 = forever (Libreswan 5: obsolete, stored) */
-	bool ppk_set;
-	char *ppk;		/* ppk=propose|permit|insist|no, stored */
+	char *ppk;		/* ppk=propose|permit|insist|no, stored; NULL = no */
 	char *modecfgdns;	/* stored only */
 	char *modecfgdomains;	/* stored only */
 	char *modecfgbanner;	/* stored only */
-	char *cisco_unity;	/* stored only */
+	bool cisco_unity;	/* stored only, default no */
 	char *remote_peer_type;	/* stored only */
 	char *vti_interface;	/* stored only */
 	bool vti_routing, vti_shared;
@@ -285,7 +281,8 @@ struct conn_config {
 	char *sendca;		/* none|issuer|all, stored */
 	char *redirect_to;	/* stored only */
 	char *accept_redirect_to;
-	bool accept_redirect, send_redirect;
+	bool accept_redirect;	/* default no */
+	enum yna send_redirect;	/* default auto */
 	char *sec_label;	/* stored only */
 	char *connalias;	/* stored only */
 	char *enable_tcp;	/* no|yes|fallback, stored */
