@@ -24,7 +24,7 @@
 
 : "${TERN_BUILDDIR:?}" "${TERN_SRCDIR:?}" "${SCENARIO:?}" "${SCENARIO_OUT:?}"
 
-SCN_DIR=$TERN_SRCDIR/testing/scenarios/$SCENARIO
+SCN_DIR=${SCN_DIR:-$TERN_SRCDIR/testing/scenarios/$SCENARIO}
 IPSEC=$TERN_BUILDDIR/programs/ipsec/ipsec
 PLUTO=$TERN_BUILDDIR/programs/pluto/pluto
 WHACK=$TERN_BUILDDIR/programs/whack/whack
