@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Connections: what pluto made of a `conn` section.  A connection is not
+ * the config (lib/conf's struct conn_config, immutable, kept alive through
+ * a reference on the ipsec_conf it came from) and not an SA (IKE SA and
+ * Child SA live in sa/, issue 3).  It adds what only the daemon knows:
+ * its serial "$N", resolved host addresses (%defaultroute), the effective
+ * identities, and which end is local (orientation).
+ *
+ * The table is hashed by name and by serial: add, find and delete are
+ * O(1); listing sorts once (O(n log n)).
+ */
+#ifndef PLUTO_CONN_CONNECTIONS_H
+#define PLUTO_CONN_CONNECTIONS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "tern/conf.h"
+#include "tern/id.h"
+#include "tern/ip.h"
+#include "tern/log.h"
+
+/* a loaded ipsec.conf, shared by the connections built from it */
+struct conf_ref {
+	struct ipsec_conf *conf;
+	unsigned refs;
+};
+struct conf_ref *conf_ref_new(struct ipsec_conf *conf);	/* takes ownership */
+struct conf_ref *conf_ref_get(struct conf_ref *r);
+void conf_ref_put(struct conf_ref **r);
+
+enum { LEFT_END = 0, RIGHT_END = 1 };
+
+struct end {
+	const char *leftright;		/* "left" / "right" */
+	const struct conn_end *config;	/* NULL for a table-only test connection */
+	ip_address host;		/* resolved; unset for %any / DNS / failed %defaultroute */
+	const char *host_text;		/* what to print when host is unset: "%any", a DNS name... */
+	ip_subnet client;		/* leftsubnet=, or unset: the host itself */
+	struct id id;			/* leftid=, or the host address, or ID_NONE */
+	bool id_from_host;		/* the id is the address (not printed in [..]) */
+};
+
+struct connection {
+	char *name;
+	unsigned long serial;		/* "$N", never reused */
+	struct conf_ref *conf;		/* keeps config alive */
+	const struct conn_config *config;
+	struct end end[2];		/* [LEFT_END], [RIGHT_END] */
+	int local;			/* LEFT_END / RIGHT_END, or -1: unoriented */
+	char iface[IF_NAMESIZE];	/* the local end's interface when oriented */
+	struct logger logger;		/* '"name": ' */
+	/* table links */
+	struct connection *name_next, *serial_next;
+};
+
+static inline bool conn_oriented(const struct connection *c) { return c->local >= 0; }
+static inline const struct end *conn_this(const struct connection *c)
+{
+	return &c->end[c->local >= 0 ? c->local : LEFT_END];
+}
+static inline const struct end *conn_that(const struct connection *c)
+{
+	return &c->end[c->local >= 0 ? 1 - c->local : RIGHT_END];
+}
+
+/* a bare connection (name and serial only), not in the table */
+struct connection *connection_alloc(const char *name);
+void connection_free(struct connection **c);
+
+/* ---- the table ---- */
+void conn_table_add(struct connection *c);	/* the name must be free */
+void conn_table_remove(struct connection *c);
+struct connection *conn_by_name(const char *name);
+struct connection *conn_by_serial(unsigned long serial);
+/* "NAME", or "$N" for a serial */
+struct connection *conn_by_name_or_serial(const char *s);
+size_t conn_count(void);
+/* every connection sorted by name (then serial); caller frees the array */
+struct connection **conn_sorted(size_t *n);
+/* remove and free every connection */
+void conn_table_clear(void);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One handler per control request; the whack client sees every line. */
+#include <string.h>
+
+#include "tern/conf.h"
+#include "tern/ctl.h"
+#include "tern/log.h"
+#include "auth/secrets_store.h"
+#include "conn/add.h"
+#include "conn/connections.h"
+#include "conn/show.h"
+#include "ctl/ctl_server.h"
+#include "ctl/status.h"
+#include "pluto.h"
+#include "server/iface.h"
+
+static int need_connection(const char *name)
+{
+	if (conn_by_name_or_serial(name) != NULL)
+		return CTL_RC_OK;
+	llog(&global_logger, LOG_SEV_ERROR, "no connection or alias named \"%s\"", name);
+	return CTL_RC_UNKNOWN_NAME;
+}
+
+static int cmd_add(const struct ctl_request *req, enum conn_add_mode mode)
+{
+	const char *file = req->has_config ? req->config : pluto.config;
+	struct ipsec_conf *conf = NULL;
+	diag_t d = ipsec_conf_load(file, &conf);
+	if (d != NULL) {
+		llog_diag(&global_logger, LOG_SEV_ERROR, &d, "cannot load \"%s\"", file);
+		return CTL_RC_BADCONFIG;
+	}
+	struct conf_ref *ref = conf_ref_new(conf);
+	int rc = conn_add_by_name(ref, req->name, mode, &global_logger);
+	conf_ref_put(&ref);
+	return rc;
+}
+
+static int cmd_debug(const struct ctl_request *req)
+{
+	unsigned mask;
+	if (!parse_debug_classes(req->debug, &mask)) {
+		llog(&global_logger, LOG_SEV_ERROR,
+		     "unrecognized debug option \"%s\" (known: all, base, crypt, private, none, and no-CLASS); debugging unchanged",
+		     req->debug);
+		return CTL_RC_BADWHACKMESSAGE;
+	}
+	tern_debugging = mask;
+	LLOG_JAMBUF(&global_logger, LOG_SEV_INFO, b) {
+		jam_str(b, "debugging set to ");
+		jam_debug_classes(b, mask);
+	}
+	return CTL_RC_OK;
+}
+
+static int not_yet(const struct ctl_request *req, const char *what)
+{
+	int rc = need_connection(req->name);
+	if (rc != CTL_RC_OK)
+		return rc;
+	struct connection *c = conn_by_name_or_serial(req->name);
+	llog(&c->logger, LOG_SEV_ERROR, "%s is not yet supported by this pluto (no IKE negotiation yet)", what);
+	return CTL_RC_NOT_SUPPORTED;
+}
+
+int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const char **text)
+{
+	struct show s = ctl_client_show(client);
+	*text = NULL;
+	switch (req->type) {
+	case CTL_STATUS:
+		show_status(&s);
+		return CTL_RC_OK;
+	case CTL_GLOBALSTATUS:
+		show_global_status(&s);
+		return CTL_RC_OK;
+	case CTL_BRIEFSTATUS:
+		show_brief_status(&s);
+		return CTL_RC_OK;
+	case CTL_CONNECTIONSTATUS:
+		if (req->has_name) {
+			struct connection *c = conn_by_name_or_serial(req->name);
+			if (c == NULL)
+				return need_connection(req->name);
+			show_connection(&s, c);
+			return CTL_RC_OK;
+		}
+		show_connections(&s);
+		return CTL_RC_OK;
+	case CTL_TRAFFICSTATUS:
+		/* no Child SA exists yet: nothing to list */
+		return req->has_name ? need_connection(req->name) : CTL_RC_OK;
+	case CTL_SHOWSTATES:
+		return CTL_RC_OK;	/* no SA exists yet */
+	case CTL_SHUTDOWN:
+		pluto_shutdown();
+		return CTL_RC_OK;
+	case CTL_LISTEN:
+		llog(&global_logger, LOG_SEV_INFO, "listening for IKE messages");
+		if (iface_rescan(&pluto.listen, &global_logger))
+			conn_reorient_all(&global_logger);
+		return CTL_RC_OK;
+	case CTL_REREADSECRETS:
+	case CTL_REREADALL:
+		return secrets_store_load(pluto.secretsfile, &global_logger);
+	case CTL_DEBUG:
+		return cmd_debug(req);
+	case CTL_ADD:
+		return cmd_add(req, CONN_ADD);
+	case CTL_REPLACE:
+		return cmd_add(req, CONN_REPLACE);
+	case CTL_DELETE:
+		return conn_delete_by_name(req->name, &global_logger);
+	case CTL_INITIATE:
+		return not_yet(req, "initiating");
+	case CTL_TERMINATE:
+		return not_yet(req, "terminating");
+	case CTL_ROUTE:
+		return not_yet(req, "routing");
+	case CTL_UNROUTE:
+		return not_yet(req, "unrouting");
+	case CTL_LOG:
+	case CTL_RESULT:
+		break;
+	}
+	llog(&global_logger, LOG_SEV_ERROR, "whack: request type %u is not handled", (unsigned)req->type);
+	*text = "request not handled";
+	return CTL_RC_BADWHACKMESSAGE;
+}
