@@ -19,7 +19,7 @@ meson compile -C "$B" || exit 1
 B=$(readlink -f "$B")
 out=$B/demo.out
 rm -rf "$out" && mkdir -p "$out" || exit 1
-export TERN_BUILDDIR=$B SCENARIO_OUT=$out UML_PRIVATE_TMP=1 UML_RW=$out
+export TERN_BUILDDIR=$B SCENARIO_OUT=$out UML_PRIVATE_TMP=1 UML_RW=$B
 export UML_MODULES="${UML_MODULES-xfrm_user esp4 esp6 ipv6 veth dummy gcm ghash_generic ctr seqiv echainiv authenc cbc hmac drbg jitterentropy_rng sha512_generic}"
 echo "demo: booting User-mode Linux ($(readlink -f /usr/bin/linux.uml 2>/dev/null || echo linux.uml))"
 testing/uml/run-in-uml.sh /bin/bash "$PWD/tools/demo-guest.sh"

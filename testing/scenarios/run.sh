@@ -22,7 +22,13 @@ out=$TERN_BUILDDIR/testing/scenarios/$name.out
 rm -rf "$out" && mkdir -p "$out" || exit 1
 export TERN_BUILDDIR TERN_SRCDIR=$src SCENARIO_OUT=$out
 export UML_PRIVATE_TMP=1
-export UML_RW=$out${TERN_UPDATE_EXPECTED:+:$here/$name}
+# the build tree read-write (outputs land in it; it may be under /tmp,
+# which the guest replaces by a private tmpfs); the sources too when they
+# are under /tmp, or when expected/ files are being rewritten
+UML_RW=$TERN_BUILDDIR
+case $src in /tmp|/tmp/*) UML_RW+=:$src ;; esac
+[ "${TERN_UPDATE_EXPECTED:-0}" = 1 ] && UML_RW+=:$here/$name
+export UML_RW
 export UML_TIMEOUT=${UML_TIMEOUT:-240}
 export UML_MODULES="${UML_MODULES-xfrm_user esp4 esp6 ipv6 veth dummy gcm ghash_generic ctr seqiv echainiv authenc cbc hmac drbg jitterentropy_rng sha512_generic}"
 cd "$out" || exit 1
