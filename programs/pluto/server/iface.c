@@ -64,6 +64,8 @@ static ip_address nl_to_address(struct nl_addr *a)
 
 diag_t iface_local_addresses(struct local_address **out, size_t *n)
 {
+	if (route_sock == NULL)
+		return diag("interfaces: the route netlink socket is not open");
 	struct nl_cache *links = NULL, *addrs = NULL;
 	int r = rtnl_link_alloc_cache(route_sock, AF_UNSPEC, &links);
 	if (r < 0)
@@ -341,6 +343,8 @@ static void pick_default(struct nl_object *o, void *arg)
 diag_t iface_defaultroute(int afi, ip_address *out, char name[IF_NAMESIZE])
 {
 	struct nl_cache *routes = NULL, *links = NULL, *addrs = NULL;
+	if (route_sock == NULL)
+		return diag("%%defaultroute: the route netlink socket is not open");
 	int r = rtnl_route_alloc_cache(route_sock, afi, 0, &routes);
 	if (r < 0)
 		return diag("%%defaultroute: cannot list routes: %s", nl_geterror(r));

@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Run pluto for real on the host, in a network namespace of its own
+# (tern-pluto-<pid>), and check what an admin sees before any IKE:
+# start-up lines, interfaces, whack --status/--add/--delete/--listen/--debug,
+# a second pluto refused on the same rundir, XFRM leftovers in pluto's
+# band flushed, SIGTERM and --shutdown leaving no socket or pid file.
+#
+#   sudo testing/unit/pluto/netns_check.sh BUILD_DIR
+#
+# Needs root (netns), certutil, ip.  Exit 0 = every check passed.
+set -u
+BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+PLUTO=$BUILD/programs/pluto/pluto
+WHACK=$BUILD/programs/whack/whack
+NS=tern-pluto-$$
+D=$(mktemp -d /tmp/tern-pluto-check.XXXXXX)
+PASS=0 FAIL=0
+PLUTO_PID=
+
+ok()   { PASS=$((PASS + 1)); echo "ok - $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+in_ns() { ip netns exec "$NS" "$@"; }
+whack() { in_ns "$WHACK" --ctlsocket "$D/run/pluto.ctl" "$@"; }
+
+cleanup() {
+	[ -n "$PLUTO_PID" ] && kill "$PLUTO_PID" 2>/dev/null
+	sleep 0.2
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$D"
+}
+trap cleanup EXIT
+
+wait_for() {	# wait_for FILE-TEST PATH
+	for _ in $(seq 1 50); do test "$1" "$2" && return 0; sleep 0.1; done
+	return 1
+}
+
+start_pluto() {	# start_pluto LOG [extra args]
+	local log=$1; shift
+	in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
+		--nssdir "$D/nss" --secretsfile "$D/ipsec.secrets" "$@" >"$log" 2>&1 &
+	PLUTO_PID=$!
+	wait_for -S "$D/run/pluto.ctl"
+}
+
+stop_pluto() {
+	[ -n "$PLUTO_PID" ] || return 0
+	for _ in $(seq 1 50); do kill -0 "$PLUTO_PID" 2>/dev/null || break; sleep 0.1; done
+	wait "$PLUTO_PID"; local rc=$?
+	PLUTO_PID=
+	return $rc
+}
+
+# ---- the namespace and files ----
+ip netns add "$NS" || { echo "cannot create netns $NS"; exit 1; }
+in_ns ip link set lo up
+in_ns ip link add veth-a type veth peer name veth-b
+in_ns ip addr add 192.0.2.1/24 dev veth-a
+in_ns ip addr add 2001:db8::1/64 dev veth-a nodad
+in_ns ip link set veth-a up
+in_ns ip link set veth-b up
+mkdir -p "$D/nss" "$D/run"
+certutil -N -d "sql:$D/nss" --empty-password || { echo "certutil failed"; exit 1; }
+
+cat >"$D/ipsec.conf" <<CONF
+config setup
+	plutodebug=none
+	logtime=no
+
+conn west-east
+	left=192.0.2.1
+	leftid=@west
+	leftsubnet=10.0.1.0/24
+	right=192.0.2.2
+	rightid=@east
+	rightsubnet=10.0.2.0/24
+	authby=secret
+	auto=add
+
+conn later
+	left=192.0.2.9
+	right=192.0.2.2
+	authby=secret
+	auto=add
+
+conn manual
+	left=192.0.2.1
+	right=192.0.2.3
+	authby=secret
+	auto=ignore
+
+conn broken
+	left=192.0.2.1
+	right=192.0.2.4
+	lefft=oops
+	authby=secret
+	auto=ignore
+
+conn loopback
+	left=192.0.2.1
+	right=127.0.0.1
+	authby=secret
+	auto=ignore
+CONF
+printf '@west @east : PSK "not-a-real-secret"\n' >"$D/ipsec.secrets"
+chmod 600 "$D/ipsec.secrets"
+
+# an XFRM policy in pluto's priority band, left "by an earlier run"
+in_ns ip xfrm policy add src 10.9.0.0/24 dst 10.9.1.0/24 dir out priority 0x746501 action block
+
+# ---- missing NSS database: one clear message ----
+in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
+	--nssdir "$D/no-nss" --secretsfile "$D/ipsec.secrets" >"$D/nonss.log" 2>&1
+rc=$?
+check "missing NSS db exits non-zero ($rc)" test $rc -ne 0
+check "missing NSS db names 'ipsec initnss'" grep -q "database directory \"$D/no-nss\" not initialized; run 'ipsec initnss'" "$D/nonss.log"
+check "no pid file left after NSS failure" test ! -e "$D/run/pluto.pid"
+
+# ---- start ----
+check "pluto starts and listens" start_pluto "$D/pluto.log"
+L=$D/pluto.log
+check "log: NSS initialized" grep -q "NSS initialized" "$L"
+check "log: adding UDP interface veth-a 192.0.2.1:500" grep -qx "adding UDP interface veth-a 192.0.2.1:500" "$L"
+check "log: adding UDP interface veth-a 192.0.2.1:4500" grep -qx "adding UDP interface veth-a 192.0.2.1:4500" "$L"
+check "log: adding UDP interface veth-a [2001:db8::1]:500" grep -qx "adding UDP interface veth-a \[2001:db8::1\]:500" "$L"
+check "log: lo 127.0.0.1:500" grep -qx "adding UDP interface lo 127.0.0.1:500" "$L"
+check "log: \"west-east\": added IKEv2 connection" grep -qx '"west-east": added IKEv2 connection' "$L"
+check "log: later added unoriented" grep -q '"later": added unoriented IKEv2 connection' "$L"
+check "log: auto=ignore conns not loaded" bash -c "! grep -q '\"manual\"' '$L'"
+check "log: capabilities dropped" grep -q "dropped capabilities; keeping only CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW" "$L"
+check "log: stale XFRM policy removed" grep -q "kernel: removed 0 XFRM states and 1 XFRM policies left by an earlier run" "$L"
+check "kernel: policy in pluto's band gone" bash -c "[ -z \"\$(ip netns exec $NS ip xfrm policy list)\" ]"
+check "socket mode 0700" test "$(stat -c %a "$D/run/pluto.ctl")" = 700
+check "pid file holds pluto's pid" test "$(cat "$D/run/pluto.pid")" = "$PLUTO_PID"
+
+# ---- status ----
+whack --status >"$D/status.txt"; rc=$?
+check "whack --status exits 0" test $rc -eq 0
+S=$D/status.txt
+check "status: kernel interface" grep -qx "using kernel interface: xfrm" "$S"
+check "status: interface line" grep -qx "interface veth-a UDP 192.0.2.1:500" "$S"
+check "status: conn line" grep -qx '"west-east": 10.0.1.0/24===192.0.2.1\[@west\]...192.0.2.2\[@east\]===10.0.2.0/24; unrouted; my_ip=unset; their_ip=unset;' "$S"
+check "status: oriented" grep -qx '"west-east":   host: oriented; local: 192.0.2.1; remote: 192.0.2.2;' "$S"
+check "status: unoriented" grep -q '"later":   host: unoriented;' "$S"
+check "status: total" grep -qx "Total IPsec connections: loaded 2, active 0" "$S"
+check "status: IKE SAs" grep -qx "IKE SAs: total(0), half-open(0), open(0), authenticated(0), anonymous(0)" "$S"
+check "status: no 000 prefixes" bash -c "! grep -q '^000 ' '$S'"
+out=$(whack --briefstatus); check "briefstatus" grep -q "^IPsec SAs: total(0)" <<<"$out"
+out=$(whack --trafficstatus); rc=$?; check "trafficstatus: empty, success" test $rc -eq 0 -a -z "$out"
+out=$(whack --showstates); rc=$?; check "showstates: empty, success" test $rc -eq 0 -a -z "$out"
+
+# ---- add / delete ----
+out=$(whack --name manual --add 2>&1); rc=$?
+check "add manual: rc 0" test $rc -eq 0
+check "add manual: client sees the line" grep -qx '"manual": added IKEv2 connection' <<<"$out"
+out=$(whack --name manual --add 2>&1); rc=$?
+check "add manual again: duplicate (rc 20)" test $rc -eq 20
+check "add manual again: message" grep -q 'attempt to redefine connection "manual"' <<<"$out"
+out=$(whack --name manual --replace 2>&1); rc=$?
+check "replace manual: rc 0" test $rc -eq 0
+out=$(whack --name broken --add 2>&1); rc=$?
+check "add broken: rc 61 ($rc)" test $rc -eq 61
+check "add broken: file:line and keyword" grep -q "$D/ipsec.conf:[0-9]*:.*lefft" <<<"$out"
+out=$(whack --name loopback --add 2>&1); rc=$?
+check "add both-local conn refused ($rc)" test $rc -ne 0
+check "add both-local: says so" grep -q "both left=192.0.2.1" <<<"$out"
+out=$(whack --name nosuch --add 2>&1); rc=$?
+check "add unknown name: rc 21" test $rc -eq 21
+out=$(whack --name manual --delete 2>&1); rc=$?
+check "delete manual: rc 0" test $rc -eq 0
+out=$(whack --name manual --delete 2>&1); rc=$?
+check "delete again: rc 21" test $rc -eq 21
+check "delete again: message" grep -q 'no connection or alias named "manual"' <<<"$out"
+out=$(whack --name west-east --initiate 2>&1); rc=$?
+check "initiate: not yet supported (rc 60)" test $rc -eq 60
+out=$(whack --debug bogus 2>&1); rc=$?
+check "debug bogus refused" test $rc -ne 0
+out=$(whack --debug base 2>&1); rc=$?
+check "debug base" test $rc -eq 0
+
+# ---- listen: a new address orients "later" ----
+in_ns ip addr add 192.0.2.9/24 dev veth-a
+out=$(whack --listen 2>&1); rc=$?
+check "listen: rc 0" test $rc -eq 0
+check "listen: new interface added" grep -q "adding UDP interface veth-a 192.0.2.9:500" <<<"$out"
+check "listen: later oriented" bash -c "'$WHACK' --help >/dev/null; ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --status | grep -q '\"later\":   host: oriented; local: 192.0.2.9'"
+in_ns ip addr del 192.0.2.9/24 dev veth-a
+out=$(whack --listen 2>&1)
+check "listen: gone address shut down" grep -q "shutting down interface veth-a 192.0.2.9:500" <<<"$out"
+
+# ---- a packet is read and dropped (debug on) ----
+in_ns bash -c 'echo -n hello >/dev/udp/192.0.2.1/500'
+sleep 0.2
+check "received packet logged at debug" grep -q "| received 5 bytes from 192.0.2.1:[0-9]* on veth-a 192.0.2.1:500" "$L"
+
+# ---- a foreign message on the control socket ----
+in_ns python3 - "$D/run/pluto.ctl" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1]); s.send(b"GARBAGE-NOT-TERN"); print(len(s.recv(70000)))
+PY
+check "foreign message: pluto carries on" bash -c "ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --briefstatus >/dev/null"
+check "foreign message: logged" grep -q "refused a malformed control message" "$L"
+
+# ---- second pluto on the same rundir ----
+in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
+	--nssdir "$D/nss" --secretsfile "$D/ipsec.secrets" >"$D/second.log" 2>&1
+rc=$?
+check "second pluto refused (rc $rc = 10)" test $rc -eq 10
+check "second pluto names the pid" grep -q "lock file \"$D/run/pluto.pid\" already exists: pluto (pid $PLUTO_PID) is running" "$D/second.log"
+check "first pluto still answers" bash -c "ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --briefstatus >/dev/null"
+
+# ---- SIGTERM ----
+kill -TERM "$PLUTO_PID"
+stop_pluto; rc=$?
+check "SIGTERM: exit 0 ($rc)" test $rc -eq 0
+check "SIGTERM: shutting down logged" grep -qx "shutting down" "$L"
+check "SIGTERM: interface shut down logged" grep -q "shutting down interface veth-a 192.0.2.1:500" "$L"
+check "SIGTERM: no socket left" test ! -e "$D/run/pluto.ctl"
+check "SIGTERM: no pid file left" test ! -e "$D/run/pluto.pid"
+
+# ---- whack --shutdown, and the forking start ----
+in_ns "$PLUTO" --rundir "$D/run" --config "$D/ipsec.conf" --nssdir "$D/nss" \
+	--secretsfile "$D/ipsec.secrets" --logfile "$D/fork.log"
+rc=$?
+check "forking start: parent exits 0 once listening" test $rc -eq 0 -a -S "$D/run/pluto.ctl"
+FPID=$(cat "$D/run/pluto.pid" 2>/dev/null)
+check "logfile written, logtime=no honoured" grep -qx "NSS initialized" "$D/fork.log"
+whack --shutdown; rc=$?
+check "whack --shutdown: rc 0" test $rc -eq 0
+for _ in $(seq 1 50); do kill -0 "$FPID" 2>/dev/null || break; sleep 0.1; done
+check "shutdown: process gone" bash -c "! kill -0 $FPID 2>/dev/null"
+check "shutdown: no socket left" test ! -e "$D/run/pluto.ctl"
+check "shutdown: no pid file left" test ! -e "$D/run/pluto.pid"
+out=$(whack --status 2>&1); rc=$?
+check "whack without pluto: rc 3" test $rc -eq 3
+
+echo "$PASS passed, $FAIL failed"
+[ $FAIL -eq 0 ]
