@@ -265,16 +265,6 @@ static void detach_stdio(void)
 	close(fd);
 }
 
-static bool shutting_down;
-
-void pluto_shutdown(void)
-{
-	if (shutting_down)
-		return;
-	shutting_down = true;
-	loop_exit(PLUTO_EXIT_OK);
-}
-
 static void on_terminate(int signo)
 {
 	ldbg(&global_logger, "received signal %s", strsignal(signo));
