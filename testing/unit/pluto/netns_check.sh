@@ -40,7 +40,8 @@ wait_for() {	# wait_for FILE-TEST PATH
 
 start_pluto() {	# start_pluto LOG [extra args]
 	local log=$1; shift
-	in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
+	# not through in_ns: $! must be pluto itself (ip netns exec execs it)
+	ip netns exec "$NS" "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
 		--nssdir "$D/nss" --secretsfile "$D/ipsec.secrets" "$@" >"$log" 2>&1 &
 	PLUTO_PID=$!
 	wait_for -S "$D/run/pluto.ctl"
@@ -197,11 +198,22 @@ sleep 0.2
 check "received packet logged at debug" grep -q "| received 5 bytes from 192.0.2.1:[0-9]* on veth-a 192.0.2.1:500" "$L"
 
 # ---- a foreign message on the control socket ----
-in_ns python3 - "$D/run/pluto.ctl" <<'PY'
-import socket, sys
+rc=$(in_ns python3 - "$D/run/pluto.ctl" <<'PY'
+import socket, struct, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect(sys.argv[1]); s.send(b"GARBAGE-NOT-TERN"); print(len(s.recv(70000)))
+s.connect(sys.argv[1]); s.send(b"GARBAGE-NOT-TERN")
+m = s.recv(70000)
+magic, ver, typ, length, seq = struct.unpack("!4sHHII", m[:16])
+assert magic == b"TERN" and typ == 0x8002 and length == len(m), m
+i = 16
+while i < len(m):
+    t, n = struct.unpack("!HH", m[i:i + 4])
+    if t == 7:
+        print(struct.unpack("!I", m[i + 4:i + 8])[0])
+    i += 4 + n
 PY
+)
+check "foreign message: RESULT RC_BADWHACKMESSAGE (50, got $rc)" test "$rc" = 50
 check "foreign message: pluto carries on" bash -c "ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --briefstatus >/dev/null"
 check "foreign message: logged" grep -q "refused a malformed control message" "$L"
 
