@@ -5,9 +5,13 @@ netns_pair
 host_setup west
 d=$T/west/run
 
-no_leftovers() {   # no_leftovers WHEN
-    local p
-    p=$(pgrep -x pluto)
+no_leftovers() {   # no_leftovers WHEN (waits up to 5 s for pluto to go)
+    local p i
+    for ((i = 0; i < 50; i++)); do
+        p=$(pgrep -x pluto)
+        [ -z "$p" ] && break
+        sleep 0.1
+    done
     check "$1: no pluto process left${p:+ (found pid $p)}" test -z "$p"
     check "$1: no control socket left" test ! -e "$d/pluto.ctl"
     check "$1: no pid file left" test ! -e "$d/pluto.pid"
@@ -26,13 +30,12 @@ pid2=$(cat "$d/pluto.pid" 2>/dev/null)
 check "restart made a new pluto" test -n "$pid2" -a "$pid2" != "$pid1"
 check "the old pluto is gone" test ! -d "/proc/$pid1"
 run west ipsec whack --shutdown
-sleep 0.5
 no_leftovers "whack --shutdown"
 run west ipsec briefstatus
 
 run west ipsec start
 run west ipsec stop
-sleep 0.5
+check "ipsec stop returns only once pluto is gone" test -z "$(pgrep -x pluto)"
 no_leftovers "ipsec stop"
 
 note "pluto --nofork, stopped with SIGTERM"
