@@ -151,7 +151,7 @@ int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode
 	}
 	struct connection *old = conn_by_name(name);
 	if (old != NULL && mode == CONN_ADD) {
-		llog(logger, LOG_SEV_ERROR, "attempt to redefine connection \"%s\"", name);
+		llog(logger, LOG_SEV_INFO, "attempt to redefine connection \"%s\"", name);
 		return CTL_RC_DUPNAME;
 	}
 	struct connection *c = NULL;
@@ -191,7 +191,7 @@ int conn_delete_by_name(const char *name, const struct logger *logger)
 {
 	struct connection *c = conn_by_name_or_serial(name);
 	if (c == NULL) {
-		llog(logger, LOG_SEV_ERROR, "no connection or alias named \"%s\"", name);
+		llog(logger, LOG_SEV_INFO, "no connection or alias named \"%s\"", name);
 		return CTL_RC_UNKNOWN_NAME;
 	}
 	/* no SAs exist yet, so there is nothing to terminate */

@@ -18,7 +18,7 @@ static int need_connection(const char *name)
 {
 	if (conn_by_name_or_serial(name) != NULL)
 		return CTL_RC_OK;
-	llog(&global_logger, LOG_SEV_ERROR, "no connection or alias named \"%s\"", name);
+	llog(&global_logger, LOG_SEV_INFO, "no connection or alias named \"%s\"", name);
 	return CTL_RC_UNKNOWN_NAME;
 }
 
