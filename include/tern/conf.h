@@ -28,7 +28,7 @@
  * (syntax, include failures, config setup) set conf->has_errors: the
  * load as a whole failed, but conns are still returned for reporting.
  *
- * Messages already start with "FILE:LINE: ", e.g.
+ * Messages already start with "FILE:LINE: " (then "warning: " for warnings), e.g.
  *   /etc/ipsec.conf:12: unknown keyword 'lefft' in conn "west-east" (did you mean 'left'?)
  *
  * Units: every duration field is in MILLISECONDS (suffix _ms).

@@ -30,6 +30,8 @@ unsigned loader_problem(struct loader *L, const char *file, unsigned line, unsig
 		jam(&b, "%s:%u: ", file, line);
 	else if (file != NULL)
 		jam(&b, "%s: ", file);
+	if (!error)
+		jam_str(&b, "warning: ");
 	va_list ap;
 	va_start(ap, fmt);
 	jamv(&b, fmt, ap);

@@ -41,6 +41,8 @@ static void problem(struct sloader *L, const char *file, unsigned line, bool err
 		jam(&b, "%s:%u: ", file, line);
 	else
 		jam(&b, "%s: ", file);
+	if (!error)
+		jam_str(&b, "warning: ");
 	va_list ap;
 	va_start(ap, fmt);
 	jamv(&b, fmt, ap);
