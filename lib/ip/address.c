@@ -170,7 +170,7 @@ static void jam_ipv6(struct jambuf *b, const uint8_t *p)
 			continue;
 		}
 		if (mapped && i == 6) {
-			jam(b, "%u.%u.%u.%u", p[12], p[13], p[14], p[15]);
+			jam(b, ":%u.%u.%u.%u", p[12], p[13], p[14], p[15]);
 			return;
 		}
 		if (i > 0 && i != best + best_len)
