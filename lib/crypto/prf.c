@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * prf, prf+, integrity MACs and the IKEv2 key schedule (RFC 7296 2.13,
+ * 2.14, 2.17, 2.18).  Secret inputs and outputs stay PK11SymKeys: the
+ * prf over secret data runs inside NSS (CKM_NSS_IKE_PRF_DERIVE,
+ * CKM_NSS_IKE_PRF_PLUS_DERIVE), which also normalises AES-XCBC/CMAC keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pk11pub.h>
+#include <pkcs11n.h>
+
+#include "internal.h"
+
+/* concatenation of DATA[0..N-1] in a malloc'd buffer (at least 1 octet) */
+static uint8_t *concat(const struct crypto_cspan *data, size_t n, size_t *len)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += data[i].len;
+	uint8_t *buf = malloc(total > 0 ? total : 1);
+	if (buf == NULL)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (data[i].len > 0)
+			memcpy(buf + o, data[i].ptr, data[i].len);
+		o += data[i].len;
+	}
+	*len = total;
+	return buf;
+}
+
+static diag_t prf_derive(const struct crypto_prf *prf, PK11SymKey *base,
+			 CK_NSS_IKE_PRF_DERIVE_PARAMS *p, PK11SymKey **out, const char *what)
+{
+	p->prfMechanism = prf->mac_mech;
+	SECItem param = { .type = siBuffer, .data = (uint8_t *)p, .len = sizeof(*p) };
+	PK11SymKey *k = PK11_DeriveWithFlags(base, CKM_NSS_IKE_PRF_DERIVE, &param,
+					     CKM_GENERIC_SECRET_KEY_GEN, CKA_FLAGS_ONLY,
+					     prf->out_size, CRYPTO_KEY_FLAGS);
+	if (k == NULL)
+		return crypto_nss_diag("%s: computing %s", prf->name, what);
+	*out = k;
+	return NULL;
+}
+
+diag_t crypto_prf_key(const struct crypto_prf *prf, PK11SymKey *key,
+		      const struct crypto_cspan *data, size_t n, PK11SymKey **out)
+{
+	size_t len;
+	uint8_t *buf = concat(data, n, &len);
+	CK_NSS_IKE_PRF_DERIVE_PARAMS p = {
+		.bDataAsKey = CK_FALSE,
+		.bRekey = CK_FALSE,
+		.pNi = buf,
+		.ulNiLen = len,
+		.pNr = NULL,
+		.ulNrLen = 0,
+	};
+	diag_t d = prf_derive(prf, key, &p, out, "prf(key, data)");
+	crypto_wipe(buf, len);
+	free(buf);
+	return d;
+}
+
+/* a MAC over DATA[0..N-1] into OUT (its full length, MAC_LEN octets) */
+static diag_t mac(const char *name, CK_MECHANISM_TYPE mech, PK11SymKey *key,
+		  const struct crypto_cspan *data, size_t n, uint8_t *out, size_t mac_len)
+{
+	SECItem noparam = { .type = siBuffer, .data = NULL, .len = 0 };
+	PK11Context *ctx = PK11_CreateContextBySymKey(mech, CKA_SIGN, key, &noparam);
+	if (ctx == NULL)
+		return crypto_nss_diag("%s: creating a MAC context", name);
+	diag_t d = NULL;
+	if (PK11_DigestBegin(ctx) != SECSuccess) {
+		d = crypto_nss_diag("%s: starting the MAC", name);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (data[i].len == 0)
+			continue;
+		if (PK11_DigestOp(ctx, data[i].ptr, data[i].len) != SECSuccess) {
+			d = crypto_nss_diag("%s: MAC over %zu octets", name, data[i].len);
+			goto out;
+		}
+	}
+	unsigned got = 0;
+	if (PK11_DigestFinal(ctx, out, &got, mac_len) != SECSuccess) {
+		d = crypto_nss_diag("%s: finishing the MAC", name);
+		goto out;
+	}
+	if (got != mac_len)
+		d = diag("%s: MAC of %u octets, expected %zu", name, got, mac_len);
+out:
+	PK11_DestroyContext(ctx, PR_TRUE);
+	return d;
+}
+
+static bool is_hmac(CK_MECHANISM_TYPE m)
+{
+	return m == CKM_SHA_1_HMAC || m == CKM_SHA256_HMAC || m == CKM_SHA384_HMAC ||
+	       m == CKM_SHA512_HMAC;
+}
+
+diag_t crypto_prf_bytes(const struct crypto_prf *prf, PK11SymKey *key,
+			const struct crypto_cspan *data, size_t n,
+			uint8_t *out, size_t out_len)
+{
+	if (out_len != prf->out_size)
+		return diag("%s: output buffer of %zu octets, prf gives %u", prf->name, out_len,
+			    prf->out_size);
+	if (is_hmac(prf->mac_mech))
+		return mac(prf->name, prf->mac_mech, key, data, n, out, out_len);
+	/* AES prfs: NSS normalises the key in the IKE derive; read it back */
+	PK11SymKey *k = NULL;
+	diag_t d = crypto_prf_key(prf, key, data, n, &k);
+	if (d == NULL)
+		d = crypto_key_octets(k, out, out_len);
+	crypto_symkey_free(&k);
+	return d;
+}
+
+diag_t crypto_prfplus(const struct crypto_prf *prf, PK11SymKey *key,
+		      PK11SymKey *seed_key, struct crypto_cspan seed,
+		      size_t len, PK11SymKey **out)
+{
+	if (len == 0 || len > 255 * (size_t)prf->out_size)
+		return diag("%s: prf+ cannot produce %zu octets (at most %u)", prf->name, len,
+			    255 * prf->out_size);
+	CK_NSS_IKE_PRF_PLUS_DERIVE_PARAMS p = {
+		.prfMechanism = prf->mac_mech,
+		.bHasSeedKey = seed_key != NULL ? CK_TRUE : CK_FALSE,
+		.hSeedKey = seed_key != NULL ? PK11_GetSymKeyHandle(seed_key) : CK_INVALID_HANDLE,
+		.pSeedData = (CK_BYTE_PTR)seed.ptr,
+		.ulSeedDataLen = seed.len,
+	};
+	SECItem param = { .type = siBuffer, .data = (uint8_t *)&p, .len = sizeof(p) };
+	PK11SymKey *k = PK11_DeriveWithFlags(key, CKM_NSS_IKE_PRF_PLUS_DERIVE, &param,
+					     CKM_GENERIC_SECRET_KEY_GEN, CKA_FLAGS_ONLY, len,
+					     CRYPTO_KEY_FLAGS);
+	if (k == NULL)
+		return crypto_nss_diag("%s: prf+ of %zu octets", prf->name, len);
+	*out = k;
+	return NULL;
+}
+
+diag_t crypto_integ_mac(const struct crypto_integ *integ, PK11SymKey *key,
+			const struct crypto_cspan *data, size_t n,
+			uint8_t *out, size_t out_len)
+{
+	if (out_len != integ->icv_size)
+		return diag("%s: output buffer of %zu octets, ICV is %u", integ->name, out_len,
+			    integ->icv_size);
+	size_t full = integ->mac_mech == CKM_AES_XCBC_MAC || integ->mac_mech == CKM_AES_CMAC
+		? 16 : 2 * integ->icv_size;	/* HMAC_*_N: N = half the hash */
+	uint8_t m[CRYPTO_MAX_PRF_SIZE];
+	diag_t d = mac(integ->name, integ->mac_mech, key, data, n, m, full);
+	if (d == NULL)
+		memcpy(out, m, out_len);
+	crypto_wipe(m, sizeof(m));
+	return d;
+}
+
+/* SKEYSEED = prf(Ni | Nr, g^ir) */
+diag_t crypto_ike_skeyseed(const struct crypto_prf *prf, struct crypto_cspan ni,
+			   struct crypto_cspan nr, PK11SymKey *g_ir, PK11SymKey **skeyseed)
+{
+	if (ni.len == 0 || nr.len == 0)
+		return diag("%s: SKEYSEED needs both nonces", prf->name);
+	CK_NSS_IKE_PRF_DERIVE_PARAMS p = {
+		.bDataAsKey = CK_TRUE,
+		.bRekey = CK_FALSE,
+		.pNi = (CK_BYTE_PTR)ni.ptr,
+		.ulNiLen = ni.len,
+		.pNr = (CK_BYTE_PTR)nr.ptr,
+		.ulNrLen = nr.len,
+	};
+	return prf_derive(prf, g_ir, &p, skeyseed, "SKEYSEED");
+}
+
+/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) */
+diag_t crypto_ike_skeyseed_rekey(const struct crypto_prf *old_prf, PK11SymKey *old_sk_d,
+				 PK11SymKey *new_g_ir, struct crypto_cspan ni,
+				 struct crypto_cspan nr, PK11SymKey **skeyseed)
+{
+	if (ni.len == 0 || nr.len == 0)
+		return diag("%s: SKEYSEED needs both nonces", old_prf->name);
+	CK_NSS_IKE_PRF_DERIVE_PARAMS p = {
+		.bDataAsKey = CK_FALSE,
+		.bRekey = CK_TRUE,
+		.pNi = (CK_BYTE_PTR)ni.ptr,
+		.ulNiLen = ni.len,
+		.pNr = (CK_BYTE_PTR)nr.ptr,
+		.ulNrLen = nr.len,
+		.hNewKey = PK11_GetSymKeyHandle(new_g_ir),
+	};
+	return prf_derive(old_prf, old_sk_d, &p, skeyseed, "rekey SKEYSEED");
+}
+
+static diag_t check_suite(const struct crypto_encr *encr, unsigned key_bits,
+			  const struct crypto_integ *integ)
+{
+	if (encr == NULL)
+		return diag("no encryption algorithm");
+	if (!crypto_encr_key_bits_ok(encr, key_bits))
+		return diag("%s: key length %u is not allowed", encr->name, key_bits);
+	if (encr->aead && integ != NULL)
+		return diag("%s: AEAD cipher with integrity %s", encr->name, integ->name);
+	if (!encr->aead && integ == NULL)
+		return diag("%s: needs an integrity algorithm", encr->name);
+	return NULL;
+}
+
+diag_t crypto_ike_keys_derive(const struct crypto_prf *prf, PK11SymKey *skeyseed,
+			      struct crypto_cspan ni, struct crypto_cspan nr,
+			      struct crypto_cspan spi_i, struct crypto_cspan spi_r,
+			      const struct crypto_encr *encr, unsigned key_bits,
+			      const struct crypto_integ *integ, struct crypto_ike_keys *out)
+{
+	diag_t d = check_suite(encr, key_bits, integ);
+	if (d != NULL)
+		return d;
+	if (spi_i.len != 8 || spi_r.len != 8)
+		return diag("IKE SPIs must be 8 octets (got %zu and %zu)", spi_i.len, spi_r.len);
+	key_bits = crypto_encr_key_bits(encr, key_bits);
+	size_t ekey = key_bits / 8, salt = encr->salt_size;
+	size_t akey = integ != NULL ? integ->key_size : 0;
+	size_t pkey = prf->key_size;
+	size_t total = pkey * 3 + 2 * akey + 2 * (ekey + salt);
+
+	struct crypto_cspan parts[] = { ni, nr, spi_i, spi_r };
+	size_t seed_len;
+	uint8_t *seed = concat(parts, 4, &seed_len);
+	PK11SymKey *keymat = NULL;
+	d = crypto_prfplus(prf, skeyseed, NULL, CRYPTO_CSPAN(seed, seed_len), total, &keymat);
+	free(seed);
+	if (d != NULL)
+		return d;
+
+	struct crypto_ike_keys k = { 0 };
+	PK11SymKey *ai = NULL, *ar = NULL, *ei = NULL, *er = NULL;
+	uint8_t salt_i[CRYPTO_MAX_SALT_SIZE], salt_r[CRYPTO_MAX_SALT_SIZE];
+	size_t o = 0;
+	/* SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr */
+	d = crypto_key_slice(keymat, o, pkey, CKM_GENERIC_SECRET_KEY_GEN, &k.sk_d);
+	o += pkey;
+	if (d == NULL && akey > 0)
+		d = crypto_key_slice(keymat, o, akey, integ->mac_mech, &ai);
+	o += akey;
+	if (d == NULL && akey > 0)
+		d = crypto_key_slice(keymat, o, akey, integ->mac_mech, &ar);
+	o += akey;
+	for (int dir = 0; dir < 2 && d == NULL; dir++) {
+		PK11SymKey **ek = dir == 0 ? &ei : &er;
+		uint8_t *s = dir == 0 ? salt_i : salt_r;
+		d = crypto_key_slice(keymat, o, ekey, encr->mech, ek);
+		o += ekey;
+		if (d == NULL && salt > 0) {
+			PK11SymKey *sk = NULL;
+			d = crypto_key_slice(keymat, o, salt, CKM_GENERIC_SECRET_KEY_GEN, &sk);
+			if (d == NULL)
+				d = crypto_key_octets(sk, s, salt);
+			crypto_symkey_free(&sk);
+		}
+		o += salt;
+	}
+	if (d == NULL)
+		d = crypto_key_slice(keymat, o, pkey, CKM_GENERIC_SECRET_KEY_GEN, &k.sk_pi);
+	o += pkey;
+	if (d == NULL)
+		d = crypto_key_slice(keymat, o, pkey, CKM_GENERIC_SECRET_KEY_GEN, &k.sk_pr);
+	if (d == NULL)
+		d = crypto_sk_new(encr, key_bits, ei, CRYPTO_CSPAN(salt_i, salt), integ, ai, &k.i2r);
+	if (d == NULL)
+		d = crypto_sk_new(encr, key_bits, er, CRYPTO_CSPAN(salt_r, salt), integ, ar, &k.r2i);
+	crypto_symkey_free(&keymat);
+	crypto_symkey_free(&ai);
+	crypto_symkey_free(&ar);
+	crypto_symkey_free(&ei);
+	crypto_symkey_free(&er);
+	crypto_wipe(salt_i, sizeof(salt_i));
+	crypto_wipe(salt_r, sizeof(salt_r));
+	if (d != NULL) {
+		crypto_ike_keys_free(&k);
+		return diag_prefix(d, "IKE SA keys");
+	}
+	*out = k;
+	return NULL;
+}
+
+void crypto_ike_keys_free(struct crypto_ike_keys *k)
+{
+	crypto_symkey_free(&k->sk_d);
+	crypto_symkey_free(&k->sk_pi);
+	crypto_symkey_free(&k->sk_pr);
+	crypto_sk_free(&k->i2r);
+	crypto_sk_free(&k->r2i);
+}
+
+diag_t crypto_child_keymat_export_for_kernel(const struct crypto_prf *prf, PK11SymKey *sk_d,
+					     PK11SymKey *g_ir, struct crypto_cspan ni,
+					     struct crypto_cspan nr,
+					     const struct crypto_encr *encr, unsigned key_bits,
+					     const struct crypto_integ *integ,
+					     struct crypto_child_kernel_keys *out)
+{
+	diag_t d = check_suite(encr, key_bits, integ);
+	if (d != NULL)
+		return diag_prefix(d, "Child SA keys");
+	if (ni.len == 0 || nr.len == 0)
+		return diag("Child SA keys: KEYMAT needs both nonces");
+	key_bits = crypto_encr_key_bits(encr, key_bits);
+	size_t elen = key_bits / 8 + encr->salt_size;
+	size_t alen = integ != NULL ? integ->key_size : 0;
+	size_t total = 2 * (elen + alen);
+
+	struct crypto_cspan parts[] = { ni, nr };
+	size_t seed_len;
+	uint8_t *seed = concat(parts, 2, &seed_len);
+	PK11SymKey *keymat = NULL;
+	d = crypto_prfplus(prf, sk_d, g_ir, CRYPTO_CSPAN(seed, seed_len), total, &keymat);
+	free(seed);
+	if (d != NULL)
+		return diag_prefix(d, "Child SA keys");
+
+	uint8_t raw[2 * (CRYPTO_MAX_ENCR_KEYMAT + CRYPTO_MAX_INTEG_KEYMAT)];
+	d = crypto_key_octets(keymat, raw, total);
+	crypto_symkey_free(&keymat);
+	if (d != NULL) {
+		crypto_wipe(raw, sizeof(raw));
+		return diag_prefix(d, "Child SA keys");
+	}
+	/* RFC 7296 2.17: i->r before r->i; encryption before integrity */
+	struct crypto_child_kernel_keys k = { .encr_len = elen, .integ_len = alen };
+	size_t o = 0;
+	memcpy(k.encr_i2r, raw + o, elen);
+	o += elen;
+	memcpy(k.integ_i2r, raw + o, alen);
+	o += alen;
+	memcpy(k.encr_r2i, raw + o, elen);
+	o += elen;
+	memcpy(k.integ_r2i, raw + o, alen);
+	crypto_wipe(raw, sizeof(raw));
+	*out = k;
+	crypto_wipe(&k, sizeof(k));
+	return NULL;
+}
+
+void crypto_child_kernel_keys_wipe(struct crypto_child_kernel_keys *keys)
+{
+	crypto_wipe(keys, sizeof(*keys));
+}
