@@ -319,7 +319,7 @@ static diag_t parse_subnets(const char *value, struct conn_end *e)
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		ip_subnet s;
+		ip_subnet s = { 0 };
 		diag_t d = ttosubnet(buf, AF_UNSPEC, &s);
 		if (d != NULL) {
 			free(list);
@@ -348,7 +348,7 @@ static diag_t parse_vprivate(const char *value, struct config_setup *s)
 		if (len == 0)
 			break;
 		char buf[96];
-		int afi;
+		int afi = 0;
 		if (len >= sizeof(buf) || len < 4 ||
 		    (strncmp(p, "%v4:", 4) != 0 && strncmp(p, "%v6:", 4) != 0)) {
 			free(list);
@@ -416,7 +416,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		store_string(field, value);
 		return NULL;
 	case KT_BOOL: {
-		bool b;
+		bool b = 0;
 		diag_t d = ttobool(value, &b);
 		if (d != NULL)
 			return d;
@@ -424,7 +424,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		return NULL;
 	}
 	case KT_ENUM: {
-		int v;
+		int v = 0;
 		diag_t d = parse_enum(kw->enums, value, &v);
 		if (d != NULL)
 			return d;
@@ -437,7 +437,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		return NULL;
 	}
 	case KT_DURATION: {
-		uint64_t ms;
+		uint64_t ms = 0;
 		diag_t d = ttoduration(value, kw->plain_ms, &ms);
 		if (d != NULL)
 			return d;
@@ -463,7 +463,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 			return diag("number too long");
 		memcpy(buf, value, n);
 		buf[n] = '\0';
-		uint64_t v;
+		uint64_t v = 0;
 		uint64_t max = kw->type == KT_U64 ? UINT64_MAX : kw->max;
 		if (!parse_u64(buf, &v))
 			return diag(kw->type == KT_PERCENT ? "expecting a percentage such as 100%%" :
@@ -480,7 +480,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		bool neg = *p == '-';
 		if (neg)
 			p++;
-		uint64_t v;
+		uint64_t v = 0;
 		if (!parse_u64(p, &v) || v > 1000000)
 			return diag("expecting a number from %lld to %lld", (long long)lo, (long long)hi);
 		int64_t sv = neg ? -(int64_t)v : (int64_t)v;
@@ -491,7 +491,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		return NULL;
 	}
 	case KT_ADDRESS: {
-		ip_address a;
+		ip_address a = { 0 };
 		diag_t d = ttoaddress_num(value, AF_UNSPEC, &a);
 		if (d != NULL)
 			return d;
@@ -499,7 +499,7 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		return NULL;
 	}
 	case KT_AFI: {
-		int afi;
+		int afi = 0;
 		if (strcasecmp(value, "ipv4") == 0 || strcasecmp(value, "inet") == 0)
 			afi = AF_INET;
 		else if (strcasecmp(value, "ipv6") == 0 || strcasecmp(value, "inet6") == 0)
@@ -547,7 +547,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 			e->nexthop = NEXTHOP_DEFAULTROUTE;
 			e->nexthop_addr = unset_address;
 		} else {
-			ip_address a;
+			ip_address a = { 0 };
 			diag_t d = ttoaddress_num(value, AF_UNSPEC, &a);
 			if (d != NULL)
 				return diag_prefix(d, "expecting an IP address, %%direct or %%defaultroute");
@@ -564,7 +564,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		if (strchr(value, ',') != NULL || strchr(value, ' ') != NULL)
 			return diag("one subnet expected; use %ssubnets={...} for several",
 				    right ? "right" : "left");
-		ip_subnet s;
+		ip_subnet s = { 0 };
 		diag_t d = ttosubnet(value, AF_UNSPEC, &s);
 		if (d != NULL)
 			return d;
@@ -575,7 +575,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 	case KT_SUBNETS:
 		return parse_subnets(value, e);
 	case KT_ID: {
-		struct id id;
+		struct id id = { 0 };
 		diag_t d = ttoid(value, &id);
 		if (d != NULL)
 			return d;
@@ -584,8 +584,8 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		return NULL;
 	}
 	case KT_PROTOPORT: {
-		uint8_t proto;
-		uint16_t port;
+		uint8_t proto = 0;
+		uint16_t port = 0;
 		diag_t d = ttoprotoport(value, &proto, &port);
 		if (d != NULL)
 			return d;
@@ -596,7 +596,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		return NULL;
 	}
 	case KT_AUTHBY: {
-		unsigned bits;
+		unsigned bits = 0;
 		diag_t d = parse_authby(value, &bits);
 		if (d != NULL)
 			return d;
@@ -604,7 +604,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		return NULL;
 	}
 	case KT_MARK: {
-		uint32_t v, m;
+		uint32_t v = 0, m = 0;
 		diag_t d = parse_mark(value, &v, &m);
 		if (d != NULL)
 			return d;
@@ -640,7 +640,7 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 			{ "insist", KE_IKEV2 }, { "always", KE_IKEV2 },
 			{ "no", KE_IKEV1 }, { "never", KE_IKEV1 }, { NULL, 0 },
 		};
-		int ke;
+		int ke = 0;
 		diag_t d = parse_enum(v, value, &ke);
 		if (d != NULL)
 			return d;
@@ -659,7 +659,7 @@ diag_t conf_apply_setup(const struct keyword *kw, const char *value, struct conf
 	void *field = (char *)s + kw->offset;
 	switch (kw->type) {
 	case KT_DEBUG: {
-		unsigned mask;
+		unsigned mask = 0;
 		if (!parse_debug_classes(value, &mask))
 			return diag("expecting none, all, base, crypt or private (a list is allowed)");
 		s->plutodebug = mask;
