@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The kernel seam: everything that touches XFRM goes through here
- * (libnl-xfrm).  Issue 2 only needs the start-up/shut-down flush; SA and
- * policy installation (issue 3) is added behind this same interface.
+ * The kernel seam: everything that touches XFRM goes through here.  Issue
+ * 2 only needs the start-up/shut-down flush; SA and policy installation
+ * (issue 3, libnl-xfrm) is added behind this same interface.
+ *
+ * The flush lists states and policies with libnl's core nl_msg API on a
+ * NETLINK_XFRM socket rather than libnl-xfrm's caches: libnl-xfrm 3.7
+ * leaks the selector addresses of every cached policy (LeakSanitizer
+ * reports it on each listing), and a dump plus delete-by-id needs nothing
+ * the caches add.
  *
  * What pluto owns in the kernel, so that it never touches what another
  * tool (ip xfrm, a second IKE daemon) installed:
