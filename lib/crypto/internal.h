@@ -19,6 +19,9 @@ diag_t crypto_import_key(struct crypto_cspan bytes, CK_MECHANISM_TYPE mech, PK11
 /* octets [OFFSET, OFFSET+LEN) of BASE as a new key for MECH */
 diag_t crypto_key_slice(PK11SymKey *base, size_t offset, size_t len, CK_MECHANISM_TYPE mech,
 			PK11SymKey **out);
+/* KEY usable in the same PKCS#11 slot as BASE (a new reference, moved
+ * if needed): for mechanisms that take a second key by handle */
+diag_t crypto_key_in_slot_of(PK11SymKey *base, PK11SymKey *key, PK11SymKey **out);
 /* zeros | KEY, LEN octets in all (KEY shorter than LEN) */
 diag_t crypto_key_pad_left(PK11SymKey *key, size_t len, PK11SymKey **out);
 /* copy a key's octets to OUT (exactly OUT_LEN == key length): only for

@@ -12,7 +12,7 @@
 #define BIG_KEY_DATA "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374"
 #define AA20 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define AA80 AA20 AA20 AA20 AA20
-#define AA131 AA80 AA20 AA20 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define AA131 AA80 AA20 AA20 "aaaaaaaaaaaaaaaaaaaaaa"
 #define B20 "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"
 #define B32 B20 "0b0b0b0b0b0b0b0b0b0b0b0b"
 #define B48 B32 "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"

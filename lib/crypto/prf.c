@@ -129,10 +129,16 @@ diag_t crypto_prfplus(const struct crypto_prf *prf, PK11SymKey *key,
 	if (len == 0 || len > 255 * (size_t)prf->out_size)
 		return diag("%s: prf+ cannot produce %zu octets (at most %u)", prf->name, len,
 			    255 * prf->out_size);
+	PK11SymKey *seed_here = NULL;
+	if (seed_key != NULL) {
+		diag_t d = crypto_key_in_slot_of(key, seed_key, &seed_here);
+		if (d != NULL)
+			return diag_prefix(d, "%s: prf+ seed", prf->name);
+	}
 	CK_NSS_IKE_PRF_PLUS_DERIVE_PARAMS p = {
 		.prfMechanism = prf->mac_mech,
-		.bHasSeedKey = seed_key != NULL ? CK_TRUE : CK_FALSE,
-		.hSeedKey = seed_key != NULL ? PK11_GetSymKeyHandle(seed_key) : CK_INVALID_HANDLE,
+		.bHasSeedKey = seed_here != NULL ? CK_TRUE : CK_FALSE,
+		.hSeedKey = seed_here != NULL ? PK11_GetSymKeyHandle(seed_here) : CK_INVALID_HANDLE,
 		.pSeedData = (CK_BYTE_PTR)seed.ptr,
 		.ulSeedDataLen = seed.len,
 	};
@@ -140,6 +146,7 @@ diag_t crypto_prfplus(const struct crypto_prf *prf, PK11SymKey *key,
 	PK11SymKey *k = PK11_DeriveWithFlags(key, CKM_NSS_IKE_PRF_PLUS_DERIVE, &param,
 					     CKM_GENERIC_SECRET_KEY_GEN, CKA_FLAGS_ONLY, len,
 					     CRYPTO_KEY_FLAGS);
+	crypto_symkey_free(&seed_here);
 	if (k == NULL)
 		return crypto_nss_diag("%s: prf+ of %zu octets", prf->name, len);
 	*out = k;
@@ -153,8 +160,9 @@ diag_t crypto_integ_mac(const struct crypto_integ *integ, PK11SymKey *key,
 	if (out_len != integ->icv_size)
 		return diag("%s: output buffer of %zu octets, ICV is %u", integ->name, out_len,
 			    integ->icv_size);
-	size_t full = integ->mac_mech == CKM_AES_XCBC_MAC || integ->mac_mech == CKM_AES_CMAC
-		? 16 : 2 * integ->icv_size;	/* HMAC_*_N: N = half the hash */
+	/* the untruncated MAC is as long as the key for every integ we have:
+	 * HMAC keys are the hash's size (RFC 2404, 4868), AES MACs 16 */
+	size_t full = integ->key_size;
 	uint8_t m[CRYPTO_MAX_PRF_SIZE];
 	diag_t d = mac(integ->name, integ->mac_mech, key, data, n, m, full);
 	if (d == NULL)
@@ -169,6 +177,14 @@ diag_t crypto_ike_skeyseed(const struct crypto_prf *prf, struct crypto_cspan ni,
 {
 	if (ni.len == 0 || nr.len == 0)
 		return diag("%s: SKEYSEED needs both nonces", prf->name);
+	if (!is_hmac(prf->mac_mech)) {
+		/* RFC 7296 2.14: AES-XCBC/CMAC prfs key SKEYSEED with the
+		 * first 64 bits of each nonce (NSS does not do this itself) */
+		if (ni.len < 8 || nr.len < 8)
+			return diag("%s: nonces shorter than 8 octets", prf->name);
+		ni.len = 8;
+		nr.len = 8;
+	}
 	CK_NSS_IKE_PRF_DERIVE_PARAMS p = {
 		.bDataAsKey = CK_TRUE,
 		.bRekey = CK_FALSE,
@@ -187,6 +203,10 @@ diag_t crypto_ike_skeyseed_rekey(const struct crypto_prf *old_prf, PK11SymKey *o
 {
 	if (ni.len == 0 || nr.len == 0)
 		return diag("%s: SKEYSEED needs both nonces", old_prf->name);
+	PK11SymKey *g_here = NULL;
+	diag_t d = crypto_key_in_slot_of(old_sk_d, new_g_ir, &g_here);
+	if (d != NULL)
+		return diag_prefix(d, "%s: rekey SKEYSEED", old_prf->name);
 	CK_NSS_IKE_PRF_DERIVE_PARAMS p = {
 		.bDataAsKey = CK_FALSE,
 		.bRekey = CK_TRUE,
@@ -194,9 +214,11 @@ diag_t crypto_ike_skeyseed_rekey(const struct crypto_prf *old_prf, PK11SymKey *o
 		.ulNiLen = ni.len,
 		.pNr = (CK_BYTE_PTR)nr.ptr,
 		.ulNrLen = nr.len,
-		.hNewKey = PK11_GetSymKeyHandle(new_g_ir),
+		.hNewKey = PK11_GetSymKeyHandle(g_here),
 	};
-	return prf_derive(old_prf, old_sk_d, &p, skeyseed, "rekey SKEYSEED");
+	d = prf_derive(old_prf, old_sk_d, &p, skeyseed, "rekey SKEYSEED");
+	crypto_symkey_free(&g_here);
+	return d;
 }
 
 static diag_t check_suite(const struct crypto_encr *encr, unsigned key_bits,

@@ -206,3 +206,22 @@ uint8_t *crypto_unhex(const char *hex, size_t *len)
 	*len = o;
 	return out;
 }
+
+diag_t crypto_key_in_slot_of(PK11SymKey *base, PK11SymKey *key, PK11SymKey **out)
+{
+	PK11SlotInfo *want = PK11_GetSlotFromKey(base);
+	PK11SlotInfo *have = PK11_GetSlotFromKey(key);
+	PK11SymKey *k;
+	if (want == have) {
+		k = PK11_ReferenceSymKey(key);
+	} else {
+		/* a key handle only means something in its own slot */
+		k = PK11_MoveSymKey(want, CKA_FLAGS_ONLY, CRYPTO_KEY_FLAGS, PR_FALSE, key);
+	}
+	PK11_FreeSlot(want);
+	PK11_FreeSlot(have);
+	if (k == NULL)
+		return crypto_nss_diag("moving a key to the slot of another");
+	*out = k;
+	return NULL;
+}

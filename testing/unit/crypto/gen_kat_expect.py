@@ -112,6 +112,9 @@ ikey = H('0102030405060708090a0b0c0d0e0f1011121314')
 for name, c, iv in (('3602-2', 'd296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1', '562e17996d093d28ddb3ba695a2e6f58'),
                     ('3686-2', '5104a106168a72d9790d41ee8edad388eb2e1efc46da57c8fce630df9141be28', 'c0543b59da48d90b')):
     print('# %s with HMAC_SHA1_96 key %s aad %s: icv %s' % (name, hx(ikey), hx(aad), hx(prf('HMAC_SHA1', ikey, aad + H(iv) + H(c))[:12])))
+for name, c, iv in (('3602-1', 'e353779c1079aeb82708942dbe77181a', '3dafba429d9eb430b422da802c9fac41'),
+                    ('3686-1', 'e4095d4fb7a7b3792d6175a3261311b8', '0000000000000000')):
+    print('# %s with HMAC_SHA1_96 key %s, empty aad: icv %s' % (name, hx(ikey), hx(prf('HMAC_SHA1', ikey, H(iv) + H(c))[:12])))
 gp = H('d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39')
 ga = H('feedfacedeadbeeffeedfacedeadbeefabaddad2')
 gn = H('cafebabefacedbaddecaf888')
