@@ -178,7 +178,10 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 	/* VALUE */
 	char *value;
 	char *rest;
-	if (*p == '"') {
+	if (*p == '#' || *p == '\0') {
+		value = p + strlen(p);	/* "key=" or "key= # comment": no value */
+		rest = value;
+	} else if (*p == '"') {
 		value = ++p;
 		char *out = p;
 		while (*p != '\0' && *p != '"') {
@@ -218,8 +221,6 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 			*rest = '\0';
 			rest++;
 		}
-		if (value[0] == '#')
-			value[0] = '\0';	/* "key= # comment" */
 	}
 	if (!is_blank_or_comment(rest)) {
 		const char *r = rest + strspn(rest, " \t");
