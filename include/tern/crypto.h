@@ -198,6 +198,22 @@ diag_t crypto_prfplus(const struct crypto_prf *prf, PK11SymKey *key,
 		      size_t len, PK11SymKey **out);
 
 /*
+ * AUTH payload helpers (RFC 7296 2.15).  crypto_maced_id() computes
+ * MACedIDFor{I,R} = prf(SK_p{i,r}, RestOfIDPayload), RestOfIDPayload being
+ * the ID payload after its generic header (ID Type, RESERVED, data); the
+ * same octets end the signed data of signature authentication.
+ * crypto_psk_auth() computes the shared-key AUTH data
+ *   prf(prf(PSK, "Key Pad for IKEv2"), RealMessage | Nonce | MACedID)
+ * where RealMessage is the sender's IKE_SA_INIT message and Nonce the
+ * peer's nonce data.  OUT_LEN must be the prf's out_size for both.
+ */
+diag_t crypto_maced_id(const struct crypto_prf *prf, PK11SymKey *sk_p,
+		       struct crypto_cspan id_body, uint8_t *out, size_t out_len);
+diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
+		       struct crypto_cspan real_message, struct crypto_cspan nonce,
+		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len);
+
+/*
  * Integrity (the non-AEAD ICV), usable on its own for tests and ESP
  * checks: crypto_integ_mac() writes the truncated MAC of the
  * concatenation of DATA[0..N-1] to OUT (OUT_LEN == integ->icv_size).

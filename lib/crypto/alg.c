@@ -275,8 +275,6 @@ static bool has_mech(CK_MECHANISM_TYPE m)
 
 static void probe(void)
 {
-	if (!NSS_IsInitialized())
-		return;	/* leaves everything "unsupported"; documented */
 	for (size_t i = 0; i < NR(crypto_encr_table); i++)
 		encr_ok[i] = has_mech(crypto_encr_table[i].mech);
 
@@ -321,7 +319,10 @@ static void probe(void)
 
 void crypto_probe(void)
 {
-	pthread_once(&probe_once, probe);
+	/* before NSS is up there is nothing to probe; try again later
+	 * rather than recording "unsupported" for good */
+	if (NSS_IsInitialized())
+		pthread_once(&probe_once, probe);
 }
 
 #define SUPPORTED(fn, type, table, flags) \

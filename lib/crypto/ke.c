@@ -210,8 +210,9 @@ diag_t crypto_ke_derive(const struct crypto_ke_secret *s, struct crypto_cspan pe
 
 	if (g->kind == CRYPTO_KE_X25519) {
 		/* RFC 8031 2.3 / RFC 7748 6.1: refuse the all-zero result of a
-		 * small-order peer point; the check reads the value inside
-		 * this function and wipes it */
+		 * small-order peer point.  NSS 3.87 already refuses the known
+		 * small-order points (SEC_ERROR_INVALID_KEY); this check does
+		 * not depend on that.  The value is read here and wiped. */
 		uint8_t z[32];
 		diag_t d = crypto_key_octets(k, z, sizeof(z));
 		bool zero = d == NULL && crypto_memeq(z, (const uint8_t[32]){ 0 }, sizeof(z));

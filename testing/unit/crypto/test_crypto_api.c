@@ -433,6 +433,54 @@ static void test_ike_keys_rejects(void **state)
 	crypto_symkey_free(&k);
 }
 
+/*
+ * RFC 7296 2.15 shared-key AUTH; expected values from Python:
+ *   prf=lambda k,d,h=hashlib.sha256: hmac.new(k,d,h).digest()
+ *   m=prf(bytes(range(32)), bytes.fromhex('02000000')+b'west')
+ *   prf(prf(b'secret-psk-for-tern', b'Key Pad for IKEv2'), bytes(range(100))+bytes(range(200,232))+m)
+ */
+static void test_psk_auth(void **state)
+{
+	(void)state;
+	const struct crypto_prf *prf = crypto_prf_by_id(IKEv2_PRF_HMAC_SHA2_256);
+	uint8_t skp_b[32], msg[100], nonce[32], maced[32], auth[32];
+	for (int i = 0; i < 32; i++)
+		skp_b[i] = (uint8_t)i;
+	for (int i = 0; i < 100; i++)
+		msg[i] = (uint8_t)i;
+	for (int i = 0; i < 32; i++)
+		nonce[i] = (uint8_t)(200 + i);
+	static const uint8_t idb[] = { 0x02, 0, 0, 0, 'w', 'e', 's', 't' };
+	PK11SymKey *skp = NULL, *psk = NULL;
+	OK(crypto_symkey_from_bytes(CRYPTO_CSPAN(skp_b, 32), &skp));
+	OK(crypto_symkey_from_bytes(CRYPTO_CSPAN("secret-psk-for-tern", 19), &psk));
+	OK(crypto_maced_id(prf, skp, CRYPTO_CSPAN(idb, sizeof(idb)), maced, 32));
+	size_t n;
+	uint8_t *want = crypto_unhex("3ceb382f3d806c874081accf9f9df9225df8d03f7e330da26098e6f699284e0b", &n);
+	assert_memory_equal(maced, want, 32);
+	free(want);
+	OK(crypto_psk_auth(prf, psk, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+			   CRYPTO_CSPAN(maced, 32), auth, 32));
+	want = crypto_unhex("8279dc19f43a3af3e9ef9e0977805ac741e7d173a0af5e3ae1ce817c3f2872d8", &n);
+	assert_memory_equal(auth, want, 32);
+	free(want);
+	/* a different PSK gives a different AUTH */
+	PK11SymKey *other = NULL;
+	uint8_t auth2[32];
+	OK(crypto_symkey_from_bytes(CRYPTO_CSPAN("secret-psk-for-terN", 19), &other));
+	OK(crypto_psk_auth(prf, other, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+			   CRYPTO_CSPAN(maced, 32), auth2, 32));
+	assert_memory_not_equal(auth, auth2, 32);
+	FAILS(crypto_psk_auth(prf, psk, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+			      CRYPTO_CSPAN(maced, 31), auth, 32), "MACedID of 31");
+	FAILS(crypto_psk_auth(prf, psk, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+			      CRYPTO_CSPAN(maced, 32), auth, 20), "output buffer");
+	FAILS(crypto_maced_id(prf, skp, CRYPTO_CSPAN(idb, 3), maced, 32), "too short");
+	crypto_symkey_free(&other);
+	crypto_symkey_free(&skp);
+	crypto_symkey_free(&psk);
+}
+
 /* ---- secrets in debug output ---- */
 
 static char last_line[1024];
@@ -528,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_sk_new_rejects),
 		cmocka_unit_test(test_prf_rejects),
 		cmocka_unit_test(test_ike_keys_rejects),
+		cmocka_unit_test(test_psk_auth),
 		cmocka_unit_test(test_dbg_symkey),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_random),
