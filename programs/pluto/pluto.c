@@ -345,7 +345,7 @@ int main(int argc, char **argv)
 #ifdef HAVE_TERN_CRYPTO
 	d = crypto_selftest(&global_logger);
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: crypto self-test failed: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_FAIL);
 	}

@@ -11,6 +11,22 @@
 sd_event *pluto_event;
 static struct loop_hooks loop_hooks;
 static uint64_t watchdog_usec;
+static sd_event_source *watchdog_source;
+
+/* a little under half of WatchdogSec, so timer slack never makes it more */
+static uint64_t watchdog_period(void)
+{
+	return watchdog_usec / 2 - watchdog_usec / 20;
+}
+
+static int on_watchdog(sd_event_source *s, uint64_t usec, void *data)
+{
+	(void)data;
+	sd_notify(false, "WATCHDOG=1");
+	sd_event_source_set_time(s, usec + watchdog_period());
+	sd_event_source_set_enabled(s, SD_EVENT_ON);
+	return 0;
+}
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *data)
 {
@@ -53,15 +69,20 @@ diag_t loop_init(const struct loop_hooks *hooks)
 			return diag("cannot watch signal %s: %s", strsignal(signals[i]), strerror(-r));
 	}
 	/*
-	 * sd-event sends WATCHDOG=1 by itself, at a fraction of
-	 * WatchdogSec (well within half of it), when systemd asked for it.
+	 * WATCHDOG=1 every half of WatchdogSec, from a timer of the loop
+	 * itself: a loop that is stuck stops pinging.  (sd-event's own
+	 * watchdog pings between 1/2 and 3/4 of the period.)
 	 */
-	r = sd_event_set_watchdog(pluto_event, true);
-	if (r < 0)
-		return diag("cannot arm the systemd watchdog: %s", strerror(-r));
-	if (r > 0 && sd_watchdog_enabled(false, &watchdog_usec) > 0)
-		ldbg(&global_logger, "systemd watchdog every %llu ms, pinged by the event loop",
-		     (unsigned long long)(watchdog_usec / 1000));
+	if (sd_watchdog_enabled(false, &watchdog_usec) > 0 && watchdog_usec > 0) {
+		r = sd_event_add_time_relative(pluto_event, &watchdog_source, CLOCK_MONOTONIC,
+					       watchdog_period(), 1000 /* accuracy: 1 ms */,
+					       on_watchdog, NULL);
+		if (r < 0)
+			return diag("cannot arm the systemd watchdog: %s", strerror(-r));
+		sd_event_source_set_enabled(watchdog_source, SD_EVENT_ON);
+		llog(&global_logger, LOG_SEV_INFO, "systemd watchdog: WATCHDOG=1 every %llu ms",
+		     (unsigned long long)(watchdog_period() / 1000));
+	}
 	return NULL;
 }
 
@@ -83,6 +104,7 @@ void loop_exit(int code)
 
 void loop_free(void)
 {
+	watchdog_source = sd_event_source_disable_unref(watchdog_source);
 	pluto_event = sd_event_unref(pluto_event);
 }
 

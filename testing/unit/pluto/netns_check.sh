@@ -32,7 +32,7 @@ cleanup() {
 	rm -rf "$D"
 }
 trap cleanup EXIT
-[ -n "${KEEP_OUTPUT:-}" ] && trap "cp $D/pluto.log $D/status.txt $KEEP_OUTPUT/; cleanup" EXIT
+[ -n "${KEEP_OUTPUT:-}" ] && trap "cp $D/pluto.log $D/status.txt $D/notify.txt $KEEP_OUTPUT/; cleanup" EXIT
 
 wait_for() {	# wait_for FILE-TEST PATH
 	for _ in $(seq 1 50); do test "$1" "$2" && return 0; sleep 0.1; done
@@ -126,8 +126,27 @@ check "missing NSS db exits non-zero ($rc)" test $rc -ne 0
 check "missing NSS db names 'ipsec initnss'" grep -q "database directory \"$D/no-nss\" not initialized; run 'ipsec initnss'" "$D/nonss.log"
 check "no pid file left after NSS failure" test ! -e "$D/run/pluto.pid"
 
-# ---- start ----
+# ---- start, with a fake systemd notify socket and a 1 s watchdog ----
+python3 - "$D/notify.sock" "$D/notify.txt" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(30)
+with open(sys.argv[2], "w") as out:
+    end = time.time() + 30
+    while time.time() < end:
+        try:
+            m = s.recv(4096).decode()
+        except socket.timeout:
+            break
+        out.write("%.3f %s\n" % (time.time(), m.replace("\n", " "))); out.flush()
+        if "STOPPING=1" in m:
+            break
+PY
+NOTIFY_PID=$!
+wait_for -S "$D/notify.sock"
+export NOTIFY_SOCKET=$D/notify.sock WATCHDOG_USEC=1000000
 check "pluto starts and listens" start_pluto "$D/pluto.log"
+unset NOTIFY_SOCKET WATCHDOG_USEC
 L=$D/pluto.log
 check "log: NSS initialized" grep -q "NSS initialized" "$L"
 check "log: adding UDP interface veth-a 192.0.2.1:500" grep -qx "adding UDP interface veth-a 192.0.2.1:500" "$L"
@@ -240,6 +259,11 @@ check "SIGTERM: shutting down logged" grep -qx "shutting down" "$L"
 check "SIGTERM: interface shut down logged" grep -q "shutting down interface veth-a 192.0.2.1:500" "$L"
 check "SIGTERM: no socket left" test ! -e "$D/run/pluto.ctl"
 check "SIGTERM: no pid file left" test ! -e "$D/run/pluto.pid"
+wait "$NOTIFY_PID" 2>/dev/null
+check "systemd: READY=1 with STATUS=" grep -q "READY=1 STATUS=Startup completed." "$D/notify.txt"
+check "systemd: WATCHDOG=1 pings" test "$(grep -c 'WATCHDOG=1' "$D/notify.txt")" -ge 3
+check "systemd: watchdog pings at most 0.5 s apart" awk '/WATCHDOG=1/ { if (last && $1 - last > 0.5) bad = 1; last = $1 } END { exit bad }' "$D/notify.txt"
+check "systemd: STOPPING=1" grep -q "STOPPING=1" "$D/notify.txt"
 
 # ---- whack --shutdown, and the forking start ----
 in_ns "$PLUTO" --rundir "$D/run" --config "$D/ipsec.conf" --nssdir "$D/nss" \
