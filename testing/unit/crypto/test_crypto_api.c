@@ -481,6 +481,39 @@ static void test_psk_auth(void **state)
 	crypto_symkey_free(&psk);
 }
 
+static void test_key_helpers(void **state)
+{
+	(void)state;
+	uint8_t kb[3] = { 0xaa, 0xbb, 0xcc }, out[8];
+	PK11SymKey *k = NULL, *p = NULL, *sl = NULL;
+	OK(crypto_symkey_from_bytes(CRYPTO_CSPAN(kb, 3), &k));
+	/* MODP g^ir is left-padded to the prime's size with this */
+	OK(crypto_key_pad_left(k, 8, &p));
+	OK(crypto_key_octets(p, out, 8));
+	static const uint8_t want[8] = { 0, 0, 0, 0, 0, 0xaa, 0xbb, 0xcc };
+	assert_memory_equal(out, want, 8);
+	FAILS(crypto_key_pad_left(k, 3, &sl), "cannot pad");
+	FAILS(crypto_key_octets(p, out, 7), "expected 7");
+	OK(crypto_key_slice(p, 5, 2, CKM_GENERIC_SECRET_KEY_GEN, &sl));
+	OK(crypto_key_octets(sl, out, 2));
+	assert_memory_equal(out, want + 5, 2);
+	crypto_symkey_free(&sl);
+	FAILS(crypto_key_slice(p, 7, 2, CKM_GENERIC_SECRET_KEY_GEN, &sl), "outside");
+	FAILS(crypto_key_slice(p, 9, 1, CKM_GENERIC_SECRET_KEY_GEN, &sl), "outside");
+	FAILS(crypto_key_slice(p, 0, 0, CKM_GENERIC_SECRET_KEY_GEN, &sl), "outside");
+	assert_null(sl);
+	size_t n = 99;
+	assert_null(crypto_unhex("abc", &n));
+	assert_null(crypto_unhex("zz", &n));
+	uint8_t *h = crypto_unhex("0a 0B", &n);
+	assert_non_null(h);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[1], 0x0b);
+	free(h);
+	crypto_symkey_free(&p);
+	crypto_symkey_free(&k);
+}
+
 /* ---- secrets in debug output ---- */
 
 static char last_line[1024];
@@ -577,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_prf_rejects),
 		cmocka_unit_test(test_ike_keys_rejects),
 		cmocka_unit_test(test_psk_auth),
+		cmocka_unit_test(test_key_helpers),
 		cmocka_unit_test(test_dbg_symkey),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_random),
