@@ -17,7 +17,7 @@ run west ipsec add other
 check "ipsec add other still works" test $? -eq 0
 run west ipsec connectionstatus
 run west ipsec add broken
-note "a whack message naming no such conn"
+note "a conn the file does not have"
 run west ipsec add nosuchconn
 check "unknown conn refused" test $? -ne 0
 stop_pluto west

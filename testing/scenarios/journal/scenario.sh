@@ -21,7 +21,9 @@ check "journald is up in its mount namespace" jx test -S /run/systemd/journal/so
 
 # pluto without --logfile: the journal sink (its socket exists)
 d=$T/west
-jx ip netns exec west "$PLUTO" --nofork --config "$d/ipsec.conf" \
+# (enter west's network namespace first: /run/netns is not visible from
+# journald's mount namespace, whose /run is a fresh tmpfs)
+ip netns exec west nsenter -t "$jpid" -m "$PLUTO" --nofork --config "$d/ipsec.conf" \
     --rundir "$d/run" --nssdir "$d/nss" --secretsfile "$d/ipsec.secrets" \
     </dev/null >>"$d/pluto.stderr" 2>&1 &
 PLUTO_PID[west]=$!
@@ -39,7 +41,7 @@ check "journal has CONN=west-east" grep -q '^    CONN=west-east$' "$d/journal-ve
 check "journal has PRIORITY" grep -q '^    PRIORITY=[0-7]$' "$d/journal-verbose.out"
 # the CONN field belongs to the conn's own line: print that entry's fields
 awk '/^[A-Z][a-z][a-z] /{ if (e ~ /CONN=west-east/) print e; e="" } { e = e $0 "\n" } END { if (e ~ /CONN=west-east/) print e }' \
-    "$d/journal-verbose.out" | grep -E '^    (MESSAGE|CONN|SYSLOG_IDENTIFIER|PRIORITY)=' | head -8 > "$d/journal-conn.out"
+    "$d/journal-verbose.out" | grep -E '^    (MESSAGE|CONN|PEER|SERIAL|SYSLOG_IDENTIFIER|PRIORITY)=' | head -8 > "$d/journal-conn.out"
 note "journal fields of the conn's entries (journalctl -o verbose)"
 sed 's/^    /    /' "$d/journal-conn.out" >> "$tx_file"
 check "the CONN entry carries MESSAGE and SYSLOG_IDENTIFIER" bash -c "grep -q '^    MESSAGE=' '$d/journal-conn.out' && grep -q '^    SYSLOG_IDENTIFIER=pluto' '$d/journal-conn.out'"

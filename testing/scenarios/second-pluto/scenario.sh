@@ -6,8 +6,8 @@ host_setup west
 start_pluto west
 d=$T/west
 tx west
-run west "$PLUTO" --nofork --config "$d/ipsec.conf" --rundir "$d/run" \
-    --nssdir "$d/nss" --secretsfile "$d/ipsec.secrets" --stderrlog
+# (ipsec pluto: the front-end passes the host's path options to pluto)
+run west ipsec pluto --nofork --stderrlog
 check "second pluto refused with exit code 10" test $? -eq 10
 check "first pluto still running" kill -0 "${PLUTO_PID[west]}"
 check "pid file still names the first pluto" test "$(cat "$d/run/pluto.pid")" = "${PLUTO_PID[west]}"
