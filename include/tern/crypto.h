@@ -62,7 +62,9 @@ struct crypto_span {
  * One descriptor per IANA id, with the name Libreswan prints, key sizes
  * and wire sizes.  crypto_*_by_id() returns NULL for an id we do not
  * implement at all; crypto_*_supported() tells whether this NSS can run
- * it (probed once, lazily, after NSS is initialised).  The tables are
+ * it (probed once, lazily, after NSS is initialised; NSS 3.87 runs all
+ * of them except the AES_CMAC prf, which its IKE prf mechanisms lack, so
+ * it is reported unsupported and must not be proposed).  The tables are
  * arrays ending with a NULL-name sentinel, for listing ("ipsec
  * listalgs"-style output and proposal defaults).  jam_crypto_cipher()
  * writes the cipher as status lines show it: "AES_GCM_16_256",
@@ -325,8 +327,10 @@ void crypto_child_kernel_keys_wipe(struct crypto_child_kernel_keys *keys);
  * Start-up self test: one known-answer vector per primitive (HMAC, prf+,
  * each supported cipher, each key exchange kind, the key schedule).
  * Call once NSS is initialised; returns NULL, or a diag naming the
- * algorithm and vector that failed.  Logs one line per failure and a
- * summary through LOGGER (may be NULL: silent).
+ * algorithm and vector of the first failure (with the count).  Further
+ * failures are logged as errors through LOGGER, and a "| " summary line
+ * on success (LOGGER may be NULL: silent).  Algorithms this NSS does not
+ * support are skipped; crypto_*_supported() reports them.
  */
 diag_t crypto_selftest(const struct logger *logger);
 

@@ -19,12 +19,15 @@ static void note(struct result *r, diag_t d)
 	if (d == NULL)
 		return;
 	r->failed++;
-	if (r->logger != NULL)
-		llog(r->logger, LOG_SEV_ERROR, "crypto self test failed: %s", diag_str(d));
-	if (r->first == NULL)
+	/* the first failure travels back in the returned diag (the caller
+	 * logs it); any further ones are logged here, once each */
+	if (r->first == NULL) {
 		r->first = d;
-	else
-		diag_free(&d);
+		return;
+	}
+	if (r->logger != NULL)
+		llog(r->logger, LOG_SEV_ERROR, "crypto self test also failed: %s", diag_str(d));
+	diag_free(&d);
 }
 
 diag_t crypto_selftest(const struct logger *logger)
