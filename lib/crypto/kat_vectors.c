@@ -164,7 +164,13 @@ const struct kat_ke kat_ke_vectors[] = {
 	{ .name = NULL },
 };
 
-/* prf+ straight from RFC 7296 2.13, Python-computed (see gen_kat_expect.py) */
+/*
+ * prf+ straight from RFC 7296 2.13, Python-computed (gen_kat_expect.py);
+ * the first one is
+ *   python3 -c "import hmac,hashlib;k=bytes(range(1,17));s=b'tern prf+ seed';t=o=b''
+ *   exec('for i in range(1,5): t=hmac.new(k,t+s+bytes([i]),hashlib.sha256).digest();o+=t')
+ *   print(o[:100].hex())"
+ */
 const struct kat_prfplus kat_prfplus_vectors[] = {
 	{ "prf+ HMAC_SHA2_256 100 octets", IKEv2_PRF_HMAC_SHA2_256,
 	  "0102030405060708090a0b0c0d0e0f10", "7465726e207072662b2073656564",

@@ -151,8 +151,9 @@ check('7748 shared', a.exchange(b), '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d
 
 # --- prf+ --------------------------------------------------------------------
 # one-liner equivalent for the first vector:
-#   python3 -c "import hmac,hashlib;k=bytes(range(1,17));s=b'tern prf+ seed';t=b'';o=b''
-#   [o:=o+(t:=hmac.new(k,t+s+bytes([i]),hashlib.sha256).digest()) for i in range(1,5)];print(o[:100].hex())"
+#   python3 -c "import hmac,hashlib;k=bytes(range(1,17));s=b'tern prf+ seed';t=o=b''
+#   exec('for i in range(1,5): t=hmac.new(k,t+s+bytes([i]),hashlib.sha256).digest();o+=t')
+#   print(o[:100].hex())"
 print('prfplus sha256:', hx(prfplus('HMAC_SHA2_256', bytes(range(1, 17)), b'tern prf+ seed', 100)))
 print('prfplus sha1:', hx(prfplus('HMAC_SHA1', bytes(range(1, 21)), b'tern prf+ seed', 45)))
 print('prfplus xcbc:', hx(prfplus('AES_XCBC', bytes(range(1, 17)), b'tern prf+ seed', 40)))
