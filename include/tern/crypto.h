@@ -216,6 +216,18 @@ diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
 		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len);
 
 /*
+ * Hashes for the public computations IKE needs: NAT detection data is
+ * SHA1(SPIi | SPIr | IP | Port) (RFC 7296 2.23), cookies hash the peer's
+ * nonce and address with a local secret (2.6).  crypto_hash() writes the
+ * digest of DATA[0..N-1] to OUT; OUT_LEN must be the digest's size
+ * (crypto_hash_size(): 20, 32, 48, 64; 0 for an unknown algorithm).
+ * Algorithms are RFC 7427's numbers (IKEv2_HASH_SHA1 ... SHA2_512).
+ */
+size_t crypto_hash_size(enum ikev2_hash_algorithm h);
+diag_t crypto_hash(enum ikev2_hash_algorithm h, const struct crypto_cspan *data, size_t n,
+		   uint8_t *out, size_t out_len);
+
+/*
  * Integrity (the non-AEAD ICV), usable on its own for tests and ESP
  * checks: crypto_integ_mac() writes the truncated MAC of the
  * concatenation of DATA[0..N-1] to OUT (OUT_LEN == integ->icv_size).

@@ -48,6 +48,11 @@ uint8_t *crypto_unhex(const char *hex, size_t *len);
  * Known-answer vectors, shared by crypto_selftest() (first entry of each
  * table) and testing/unit/crypto (all entries).  Hex strings.
  */
+struct kat_hash {		/* FIPS 180-2 appendix examples */
+	const char *name;
+	enum ikev2_hash_algorithm hash;
+	const char *data, *out;
+};
 struct kat_prf {		/* HMAC / XCBC / CMAC as a prf: RFC 2202, 4231, 4868, 4434, 4615 */
 	const char *name;
 	enum ikev2_prf prf;
@@ -97,6 +102,7 @@ struct kat_ikekeys {		/* SKEYSEED + SK_* split, Python-computed */
 	const char *g_ir_new, *child_keymat_pfs, *rekey_skeyseed;
 };
 
+extern const struct kat_hash kat_hash_vectors[];
 extern const struct kat_prf kat_prf_vectors[];
 extern const struct kat_integ kat_integ_vectors[];
 extern const struct kat_cipher kat_cipher_vectors[];
@@ -105,6 +111,7 @@ extern const struct kat_prfplus kat_prfplus_vectors[];
 extern const struct kat_ikekeys kat_ikekeys_vectors[];
 
 /* each runs one vector and returns NULL or a diag naming it */
+diag_t kat_run_hash(const struct kat_hash *v);
 diag_t kat_run_prf(const struct kat_prf *v);
 diag_t kat_run_integ(const struct kat_integ *v);
 diag_t kat_run_cipher(const struct kat_cipher *v);

@@ -35,6 +35,8 @@ diag_t crypto_selftest(const struct logger *logger)
 	struct result r = { .logger = logger };
 	crypto_probe();
 
+	for (const struct kat_hash *v = kat_hash_vectors; v->name != NULL; v++)
+		note(&r, kat_run_hash(v));
 	/* first vector of each prf and integrity algorithm */
 	for (const struct crypto_prf *p = crypto_prf_table; p->name != NULL; p++) {
 		if (!crypto_prf_supported(p))

@@ -580,6 +580,24 @@ static void test_threads(void **state)
 	}
 }
 
+static void test_hash_rejects(void **state)
+{
+	(void)state;
+	uint8_t out[64];
+	struct crypto_cspan d = CRYPTO_CSPAN("abc", 3);
+	assert_int_equal(crypto_hash_size(IKEv2_HASH_SHA1), 20);
+	assert_int_equal(crypto_hash_size(IKEv2_HASH_SHA2_512), 64);
+	assert_int_equal(crypto_hash_size(IKEv2_HASH_IDENTITY), 0);
+	FAILS(crypto_hash(IKEv2_HASH_IDENTITY, &d, 1, out, 20), "unknown hash");
+	FAILS(crypto_hash(IKEv2_HASH_SHA1, &d, 1, out, 32), "digest is 20");
+	/* empty input is the hash of nothing */
+	OK(crypto_hash(IKEv2_HASH_SHA1, NULL, 0, out, 20));
+	size_t n;
+	uint8_t *want = crypto_unhex("da39a3ee5e6b4b0d3255bfef95601890afd80709", &n);
+	assert_memory_equal(out, want, 20);
+	free(want);
+}
+
 static void test_random(void **state)
 {
 	(void)state;
@@ -613,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_key_helpers),
 		cmocka_unit_test(test_dbg_symkey),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_hash_rejects),
 		cmocka_unit_test(test_random),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

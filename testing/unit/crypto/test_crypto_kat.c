@@ -25,6 +25,11 @@ static void expect_ok(diag_t d)
 	}
 }
 
+static void t_hash(void **state)
+{
+	expect_ok(kat_run_hash(*state));
+}
+
 static void t_prf(void **state)
 {
 	const struct kat_prf *v = *state;
@@ -103,6 +108,10 @@ static void expect_fail(diag_t d, const char *name, const char *what)
 static void t_runners_detect(void **state)
 {
 	(void)state;
+	struct kat_hash hh = kat_hash_vectors[0];
+	hh.name = "bad hash";
+	hh.data = "616264";
+	expect_fail(kat_run_hash(&hh), "bad hash", "digest mismatch");
 	struct kat_prf p = kat_prf_vectors[0];
 	p.name = "bad prf";
 	p.out = "298a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7";
@@ -166,6 +175,8 @@ int main(void)
 		fprintf(stderr, "NSS_NoDB_Init failed\n");
 		return 1;
 	}
+	for (const struct kat_hash *v = kat_hash_vectors; v->name != NULL; v++)
+		add(v->name, t_hash, v);
 	for (const struct kat_prf *v = kat_prf_vectors; v->name != NULL; v++)
 		add(v->name, t_prf, v);
 	for (const struct kat_integ *v = kat_integ_vectors; v->name != NULL; v++)
