@@ -150,13 +150,17 @@ const char *crypto_encr_kernel_name(const struct crypto_encr *e);
  * crypto_symkey_free() releases and NULLs.  crypto_dbg_symkey() logs a
  * key as a "| " line: its length with plutodebug=crypt, its octets only
  * with plutodebug=private.  crypto_random() fills OUT from NSS's DRBG
- * (nonces, SPIs, IVs).
+ * (nonces, SPIs, IVs).  crypto_memeq() compares in constant time (a
+ * received AUTH or ICV against the computed one); crypto_wipe() clears
+ * memory that held secrets in a way the compiler keeps.
  */
 diag_t crypto_symkey_from_bytes(struct crypto_cspan bytes, PK11SymKey **out);
 void crypto_symkey_free(PK11SymKey **key);
 size_t crypto_symkey_len(PK11SymKey *key);
 void crypto_dbg_symkey(const struct logger *logger, const char *what, PK11SymKey *key);
 diag_t crypto_random(struct crypto_span out);
+bool crypto_memeq(const void *a, const void *b, size_t n);
+void crypto_wipe(void *p, size_t n);
 
 /*
  * Key exchange.

@@ -28,9 +28,6 @@ diag_t crypto_key_pad_left(PK11SymKey *key, size_t len, PK11SymKey **out);
  * salts, the kernel export, debug=private and tests */
 diag_t crypto_key_octets(PK11SymKey *key, uint8_t *out, size_t out_len);
 
-/* constant-time equality */
-bool crypto_memeq(const void *a, const void *b, size_t n);
-void crypto_wipe(void *p, size_t n);
 
 /* probe results; filled once by crypto_probe() */
 void crypto_probe(void);
