@@ -71,6 +71,7 @@ cat >"$D/ipsec.conf" <<CONF
 config setup
 	plutodebug=none
 	logtime=no
+	logappend=no
 
 conn west-east
 	left=192.0.2.1
@@ -218,6 +219,12 @@ in_ns ip addr del 192.0.2.9/24 dev veth-a
 out=$(whack --listen 2>&1)
 check "listen: gone address shut down" grep -q "shutting down interface veth-a 192.0.2.9:500" <<<"$out"
 
+# ---- SIGHUP rereads the secrets ----
+kill -HUP "$PLUTO_PID"
+for _ in $(seq 1 20); do [ "$(grep -c 'loading secrets from' "$L")" -ge 2 ] && break; sleep 0.1; done
+check "SIGHUP: secrets reloaded" test "$(grep -c "loading secrets from \"$D/ipsec.secrets\"" "$L")" -ge 2
+check "secrets never logged" bash -c "! grep -q not-a-real-secret '$L'"
+
 # ---- a packet is read and dropped (debug on) ----
 in_ns bash -c 'echo -n hello >/dev/udp/192.0.2.1/500'
 sleep 0.2
@@ -266,12 +273,16 @@ check "systemd: watchdog pings at most 0.3 s apart (half of 0.6 s)" awk '/WATCHD
 check "systemd: STOPPING=1" grep -q "STOPPING=1" "$D/notify.txt"
 
 # ---- whack --shutdown, and the forking start ----
+echo "OLD LINE from an earlier run" >"$D/fork.log"
 in_ns "$PLUTO" --rundir "$D/run" --config "$D/ipsec.conf" --nssdir "$D/nss" \
-	--secretsfile "$D/ipsec.secrets" --logfile "$D/fork.log"
+	--secretsfile "$D/ipsec.secrets" --logfile "$D/fork.log" --listen 192.0.2.1
 rc=$?
 check "forking start: parent exits 0 once listening" test $rc -eq 0 -a -S "$D/run/pluto.ctl"
 FPID=$(cat "$D/run/pluto.pid" 2>/dev/null)
 check "logfile written, logtime=no honoured" grep -qx "NSS initialized" "$D/fork.log"
+check "--listen: only that address" test "$(grep -c 'adding UDP interface' "$D/fork.log")" = 2 -a \
+	"$(grep -c 'adding UDP interface veth-a 192.0.2.1:' "$D/fork.log")" = 2
+check "logappend=no truncated the logfile" bash -c "! grep -q 'OLD LINE' '$D/fork.log'"
 whack --shutdown; rc=$?
 check "whack --shutdown: rc 0" test $rc -eq 0
 for _ in $(seq 1 50); do kill -0 "$FPID" 2>/dev/null || break; sleep 0.1; done
