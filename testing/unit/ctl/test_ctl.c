@@ -745,8 +745,33 @@ static void test_rc_table(void **state)
 	}
 }
 
-int main(void)
+/* whack(8) documents every result code, with its number and name */
+static const char *man_page;
+
+static void test_rc_documented(void **state)
 {
+	(void)state;
+	if (man_page == NULL)
+		skip();
+	FILE *f = fopen(man_page, "r");
+	assert_non_null(f);
+	static char text[100000];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (size_t i = 0; i < ctl_rc_table_len; i++) {
+		char row[100];
+		snprintf(row, sizeof(row), "|  %d\n:  %s\n", ctl_rc_table[i].rc, ctl_rc_table[i].name);
+		if (strstr(text, row) == NULL)
+			fail_msg("%s: no exit status row for %d %s", man_page,
+				 ctl_rc_table[i].rc, ctl_rc_table[i].name);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		man_page = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_status),
 		cmocka_unit_test(test_golden_initiate),
@@ -759,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_encode_rejects),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_rc_table),
+		cmocka_unit_test(test_rc_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
