@@ -7,6 +7,8 @@ static struct secrets *loaded;
 int secrets_store_load(const char *path, const struct logger *logger)
 {
 	struct secrets *s = NULL;
+	if (loaded != NULL)
+		llog(logger, LOG_SEV_INFO, "forgetting secrets");
 	llog(logger, LOG_SEV_INFO, "loading secrets from \"%s\"", path);
 	diag_t d = secrets_load(path, &s);
 	if (d != NULL) {
@@ -17,7 +19,8 @@ int secrets_store_load(const char *path, const struct logger *logger)
 	for (unsigned i = 0; i < s->nr_problems; i++)
 		llog(logger, s->problems[i].error ? LOG_SEV_ERROR : LOG_SEV_WARNING, "%s",
 		     s->problems[i].message);
-	LLOG_JAMBUF(logger, LOG_SEV_INFO, b) {
+	/* Libreswan says nothing more at info level; the count is a debug line */
+	if (dbg(DBG_BASE)) LLOG_JAMBUF(logger, LOG_SEV_DEBUG, b) {
 		jam(b, "loaded %u secrets", s->nr_secrets);
 		const char *sep = " (";
 		for (unsigned k = 0; k < SECRET_KIND_ROOF; k++) {

@@ -99,18 +99,18 @@ static void log_added(const struct connection *c)
 		return;
 	}
 	LLOG_JAMBUF(&c->logger, LOG_SEV_INFO, b) {
-		jam(b, "added unoriented %s connection (neither left (", ike_version(c));
+		jam(b, "added unoriented %s connection (neither left=", ike_version(c));
 		const struct end *l = &c->end[LEFT_END], *r = &c->end[RIGHT_END];
 		if (address_is_specified(&l->host))
 			jam_address(b, &l->host);
 		else
 			jam_str(b, l->host_text);
-		jam_str(b, ") nor right (");
+		jam_str(b, " nor right=");
 		if (address_is_specified(&r->host))
 			jam_address(b, &r->host);
 		else
 			jam_str(b, r->host_text);
-		jam_str(b, ") match an interface)");
+		jam_str(b, " match an interface)");
 	}
 }
 

@@ -212,7 +212,8 @@ void show_connection(struct show *s, const struct connection *c)
 		JAMBUF(b, 2048);
 		jam(&b, "\"%s\": ", c->name);
 		jam_connection_ends(&b, c);
-		jam_str(&b, "; unrouted; my_ip=unset; their_ip=unset;");
+		/* the routing field says "unoriented" until an end is local */
+		jam(&b, "; %s; my_ip=unset; their_ip=unset;", conn_oriented(c) ? "unrouted" : "unoriented");
 		show_jambuf(s, &b);
 	}
 	LINE(s, c, b) {

@@ -96,7 +96,7 @@ static void test_west_east(void **state)
 	assert_false(conn_oriented(c));
 	show_connection(&s, c);
 	assert_string_equal(l.line[0],
-		"\"west-east\": 10.0.1.0/24===192.0.2.1[@west]...192.0.2.2[@east]===10.0.2.0/24; unrouted; my_ip=unset; their_ip=unset;");
+		"\"west-east\": 10.0.1.0/24===192.0.2.1[@west]...192.0.2.2[@east]===10.0.2.0/24; unoriented; my_ip=unset; their_ip=unset;");
 	assert_string_equal(l.line[1], "\"west-east\":   host: unoriented; local: 192.0.2.1; remote: 192.0.2.2;");
 	lines_free(&l);
 
