@@ -362,16 +362,26 @@ tail:
 	}
 }
 
+void show_connections_header(struct show *s)
+{
+	show_line(s, "Connection list:");
+	show_line(s, "%s", "");
+}
+
+void show_connections_footer(struct show *s, size_t shown)
+{
+	if (shown > 0)
+		show_line(s, "%s", "");
+	show_line(s, "Total IPsec connections: loaded %zu, active 0", conn_count());
+}
+
 void show_connections(struct show *s)
 {
 	size_t n;
 	struct connection **all = conn_sorted(&n);
-	show_line(s, "Connection list:");
-	show_line(s, "%s", "");
+	show_connections_header(s);
 	for (size_t i = 0; i < n; i++)
 		show_connection(s, all[i]);
-	if (n > 0)
-		show_line(s, "%s", "");
-	show_line(s, "Total IPsec connections: loaded %zu, active 0", n);
+	show_connections_footer(s, n);
 	free(all);
 }

@@ -24,6 +24,9 @@ struct connection;
 void show_connection(struct show *s, const struct connection *c);
 /* "Connection list:", every connection sorted by name, "Total IPsec connections: ..." */
 void show_connections(struct show *s);
+/* the pieces of show_connections(), for output streamed in steps */
+void show_connections_header(struct show *s);
+void show_connections_footer(struct show *s, size_t shown);
 /* the top line's "10.0.1.0/24===192.0.2.1[@west]...192.0.2.2[@east]===10.0.2.0/24" */
 void jam_connection_ends(struct jambuf *b, const struct connection *c);
 

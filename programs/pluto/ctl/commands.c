@@ -70,8 +70,9 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	*text = NULL;
 	switch (req->type) {
 	case CTL_STATUS:
-		show_status(&s);
-		return CTL_RC_OK;
+		show_global_status(&s);
+		ctl_stream_connections(client, show_status_tail);
+		return CTL_RC_DEFERRED;
 	case CTL_GLOBALSTATUS:
 		show_global_status(&s);
 		return CTL_RC_OK;
@@ -86,8 +87,8 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 			show_connection(&s, c);
 			return CTL_RC_OK;
 		}
-		show_connections(&s);
-		return CTL_RC_OK;
+		ctl_stream_connections(client, NULL);
+		return CTL_RC_DEFERRED;
 	case CTL_TRAFFICSTATUS:
 		/* no Child SA exists yet: nothing to list */
 		return req->has_name ? need_connection(req->name) : CTL_RC_OK;

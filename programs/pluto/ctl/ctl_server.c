@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "tern/log.h"
+#include "conn/connections.h"
 #include "ctl/ctl_server.h"
 #include "server/loop.h"
 
@@ -19,12 +20,23 @@ struct outq {
 	size_t head, len, cap;
 };
 
+/* a connection list being written out in steps */
+struct conn_stream {
+	unsigned long *serials;	/* snapshot, sorted by name */
+	size_t n, next, shown;
+	void (*epilogue)(struct show *s);
+};
+
+/* stop generating while this much output waits for the client */
+#define STREAM_HIGH_WATER (256 * 1024)
+
 struct log_client {
 	int fd;
 	sd_event_source *source;
 	uint32_t seq;		/* of the request being answered */
 	bool gone;		/* the peer hung up: drop output */
 	struct outq q;
+	struct conn_stream *stream;	/* output still to generate, or NULL */
 	struct log_client *next;
 };
 
@@ -52,12 +64,17 @@ static void free_client(struct log_client *c)
 	sd_event_source_disable_unref(c->source);
 	close(c->fd);
 	free(c->q.buf);
+	if (c->stream != NULL)
+		free(c->stream->serials);
+	free(c->stream);
 	free(c);
 }
 
+/* reading the next request waits until the last reply is out */
 static void set_events(struct log_client *c)
 {
-	sd_event_source_set_io_events(c->source, c->q.len > c->q.head ? EPOLLOUT : EPOLLIN);
+	bool busy = c->q.len > c->q.head || c->stream != NULL;
+	sd_event_source_set_io_events(c->source, busy ? EPOLLOUT : EPOLLIN);
 }
 
 /* write queued messages until the socket is full; false on a hard error */
@@ -157,6 +174,48 @@ struct show ctl_client_show(struct log_client *client)
 	return (struct show){ .line = show_to_client, .ctx = client };
 }
 
+void ctl_stream_connections(struct log_client *c, void (*epilogue)(struct show *s))
+{
+	struct conn_stream *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		abort();
+	struct connection **all = conn_sorted(&st->n);
+	st->serials = calloc(st->n + 1, sizeof(*st->serials));
+	if (st->serials == NULL)
+		abort();
+	for (size_t i = 0; i < st->n; i++)
+		st->serials[i] = all[i]->serial;
+	free(all);
+	st->epilogue = epilogue;
+	c->stream = st;
+	struct show s = ctl_client_show(c);
+	show_connections_header(&s);
+}
+
+/* generate until the client is behind or the list is done */
+static void stream_step(struct log_client *c)
+{
+	struct conn_stream *st = c->stream;
+	struct show s = ctl_client_show(c);
+	while (st->next < st->n && !c->gone && c->q.len - c->q.head < STREAM_HIGH_WATER) {
+		/* a connection deleted meanwhile is skipped */
+		struct connection *conn = conn_by_serial(st->serials[st->next++]);
+		if (conn != NULL) {
+			show_connection(&s, conn);
+			st->shown++;
+		}
+	}
+	if (st->next < st->n && !c->gone)
+		return;
+	show_connections_footer(&s, st->shown);
+	if (st->epilogue != NULL)
+		st->epilogue(&s);
+	free(st->serials);
+	free(st);
+	c->stream = NULL;
+	send_result(c, CTL_RC_OK, NULL);
+}
+
 static void handle_request(struct log_client *c, const uint8_t *buf, size_t len, bool truncated)
 {
 	unsigned type = 0;
@@ -182,7 +241,10 @@ static void handle_request(struct log_client *c, const uint8_t *buf, size_t len,
 	const char *text = NULL;
 	int rc = ctl_dispatch(c, &req, &text);
 	current = NULL;
-	send_result(c, rc, text);
+	if (rc == CTL_RC_DEFERRED)
+		stream_step(c);
+	else
+		send_result(c, rc, text);
 }
 
 static int on_client(sd_event_source *s, int fd, uint32_t revents, void *data)
@@ -191,6 +253,12 @@ static int on_client(sd_event_source *s, int fd, uint32_t revents, void *data)
 	struct log_client *c = data;
 	if (revents & EPOLLOUT) {
 		if (!drain(c)) {
+			free_client(c);
+			return 0;
+		}
+		if (c->stream != NULL)
+			stream_step(c);
+		if (c->gone) {
 			free_client(c);
 			return 0;
 		}
@@ -301,6 +369,13 @@ void ctl_server_stop(void)
 	/* give each client what it is owed, briefly blocking */
 	while (clients != NULL) {
 		struct log_client *c = clients;
+		if (c->stream != NULL) {
+			/* shutting down: the rest of the listing is dropped */
+			free(c->stream->serials);
+			free(c->stream);
+			c->stream = NULL;
+			send_result(c, CTL_RC_FATAL, "pluto is shutting down");
+		}
 		struct timeval tv = { .tv_sec = 1 };
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);

@@ -24,6 +24,16 @@ struct log_client *ctl_current_client(void);
 /* a show writer sending lines to CLIENT as LOG messages */
 struct show ctl_client_show(struct log_client *client);
 
+/*
+ * Long output: the connection list is written in steps, as the client
+ * reads it (memory stays bounded with 10,000s of connections): the
+ * listing of every connection loaded now (sorted by name), then
+ * EPILOGUE's lines (may be NULL), then the RESULT (OK).  A dispatcher
+ * that starts one returns CTL_RC_DEFERRED: the RESULT comes later.
+ */
+#define CTL_RC_DEFERRED (-1)
+void ctl_stream_connections(struct log_client *client, void (*epilogue)(struct show *s));
+
 /* handle one decoded request for CLIENT; returns the CTL_RC_* result
  * (ctl/commands.c); *RESULT_TEXT may be set to a static string */
 int ctl_dispatch(struct log_client *client, const struct ctl_request *req,

@@ -100,13 +100,18 @@ void show_brief_status(struct show *s)
 	show_line(s, "IPsec SAs: total(0), authenticated(0), anonymous(0)");
 }
 
-void show_status(struct show *s)
+void show_status_tail(struct show *s)
 {
-	show_global_status(s);
-	show_connections(s);
 	show_line(s, "%s", "");
 	show_brief_status(s);
 	show_line(s, "%s", "");
 	show_line(s, "Bare Shunt list:");
 	show_line(s, "%s", "");
+}
+
+void show_status(struct show *s)
+{
+	show_global_status(s);
+	show_connections(s);
+	show_status_tail(s);
 }

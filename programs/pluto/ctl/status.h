@@ -9,6 +9,8 @@
 void show_global_status(struct show *s);
 /* "State Information: ...", "IKE SAs: ...", "IPsec SAs: ..." */
 void show_brief_status(struct show *s);
+/* what follows the connection list in 'ipsec status' */
+void show_status_tail(struct show *s);
 /* everything, as 'ipsec status' */
 void show_status(struct show *s);
 

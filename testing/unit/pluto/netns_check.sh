@@ -250,6 +250,16 @@ check "foreign message: RESULT RC_BADWHACKMESSAGE (50, got $rc)" test "$rc" = 50
 check "foreign message: pluto carries on" bash -c "ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --briefstatus >/dev/null"
 check "foreign message: logged" grep -q "refused a malformed control message" "$L"
 
+# ---- a client that leaves in the middle of a listing ----
+in_ns python3 - "$D/run/pluto.ctl" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"TERN" + struct.pack("!HHII", 1, 1, 16, 42))	# STATUS, seq 42
+s.recv(70000); s.close()
+PY
+check "client leaving mid-status: pluto carries on" bash -c "ip netns exec $NS '$WHACK' --ctlsocket '$D/run/pluto.ctl' --briefstatus >/dev/null"
+
 # ---- second pluto on the same rundir ----
 in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
 	--nssdir "$D/nss" --secretsfile "$D/ipsec.secrets" >"$D/second.log" 2>&1
