@@ -73,6 +73,7 @@ fi
 section "gcc build ($B)"
 if setup "$B" CC=gcc -- -Dwerror=true -Dtests=enabled -Ddocs=enabled && meson compile -C "$B"; then
     section "gcc: every suite (unit, fuzz, configs, scenarios in UML)"
+    rm -f "$B/meson-logs/testlog.json"     # never count an earlier run
     # shellcheck disable=SC2086
     meson test -C "$B" --print-errorlogs ${TERN_TEST_ARGS:-} </dev/null
     count "$B" gcc
@@ -87,6 +88,7 @@ if setup "$BA" CC=clang -- -Dwerror=true -Dtests=enabled -Ddocs=disabled \
         -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug &&
    meson compile -C "$BA"; then
     section "asan: unit, fuzz and configs suites"
+    rm -f "$BA/meson-logs/testlog.json"
     meson test -C "$BA" --print-errorlogs --suite unit --suite fuzz --suite configs </dev/null
     count "$BA" asan
 else
