@@ -173,6 +173,16 @@ int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode
 
 void conn_add_auto(struct conf_ref *conf, const struct logger *logger)
 {
+	if (conf->conf->has_errors) {
+		/* the problems were logged when the file was read */
+		unsigned n = 0;
+		for (unsigned i = 0; i < conf->conf->nr_problems; i++)
+			n += conf->conf->problems[i].error && conf->conf->problems[i].conn == NULL;
+		llog(logger, LOG_SEV_ERROR,
+		     "no connections loaded from \"%s\": %u error%s outside of conns",
+		     conf->conf->file, n, n == 1 ? "" : "s");
+		return;
+	}
 	for (unsigned i = 0; i < conf->conf->nr_conns; i++) {
 		const struct conn_config *cc = conf->conf->conns[i];
 		if (cc->autostart == AUTO_IGNORE)
