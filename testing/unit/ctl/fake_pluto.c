@@ -19,6 +19,7 @@
  *   badseq     RESULT with the wrong sequence number
  *   severity   one line per severity, RESULT 0
  *   empty      an empty LOG line between two others, RESULT 0
+ *   long       three lines of CTL_TEXT_MAX bytes ('a', 'b', 'c'), RESULT 0
  *   anything else / no name: RESULT 0
  * Every reply starts with a LOG line describing the decoded request:
  *   "request TYPE[ name=N][ config=C][ debug=D][ async]"
@@ -144,6 +145,13 @@ static bool serve(int fd, FILE *journal)
 		log_line(fd, req.seq, CTL_SEV_INFO, "before");
 		log_line(fd, req.seq, CTL_SEV_INFO, "");
 		log_line(fd, req.seq, CTL_SEV_INFO, "after");
+		result(fd, req.seq, CTL_RC_OK, NULL);
+	} else if (strcmp(name, "long") == 0) {
+		static char big[CTL_TEXT_MAX + 1];
+		for (char c = 'a'; c <= 'c'; c++) {
+			memset(big, c, CTL_TEXT_MAX);
+			log_line(fd, req.seq, CTL_SEV_INFO, big);
+		}
 		result(fd, req.seq, CTL_RC_OK, NULL);
 	} else {
 		result(fd, req.seq, CTL_RC_OK, NULL);

@@ -167,6 +167,15 @@ checks=$((checks + 1))
 [ "$(grep -c '^line [0-9]* of 5000$' "$out")" -eq 5000 ] || fail "$what: line count"
 [ ! -s "$err" ] || fail "$what: stderr not empty"
 
+what="longest lines, whole"
+run_whack --ctlsocket "$sock" --name long --initiate
+checks=$((checks + 1))
+[ "$rc" = 0 ] || fail "$what: exit status $rc"
+[ "$(wc -l <"$out")" -eq 4 ] || fail "$what: $(wc -l <"$out") lines"
+for c in a b c; do
+    [ "$(grep -c "^$c\{8192\}\$" "$out")" -eq 1 ] || fail "$what: no line of 8192 '$c'"
+done
+
 what="closed without a result"
 run_whack --ctlsocket "$sock" --name close --route
 expect 33 "request ROUTE name=close$nl" \
