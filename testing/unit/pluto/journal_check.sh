@@ -9,6 +9,9 @@
 #
 #   sudo testing/unit/pluto/journal_check.sh BUILD_DIR
 set -u
+# exit 77 = skipped (meson): not root, or a tool is missing
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+[ -x /lib/systemd/systemd-journald ] && command -v unshare >/dev/null || { echo "SKIP: needs systemd-journald and unshare"; exit 77; }
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 if [ "${TERN_IN_PRIVATE_RUN:-}" != yes ]; then
 	exec env TERN_IN_PRIVATE_RUN=yes unshare -m --propagation private "$0" "$BUILD"

@@ -11,6 +11,9 @@
 #
 # Needs root (netns), certutil, ip.  Exit 0 = every check passed.
 set -u
+# exit 77 = skipped (meson): not root, or a tool is missing
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+command -v ip >/dev/null && command -v certutil >/dev/null || { echo "SKIP: needs ip and certutil"; exit 77; }
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 PLUTO=$BUILD/programs/pluto/pluto
 WHACK=$BUILD/programs/whack/whack
