@@ -129,6 +129,36 @@ static const char *cmd_opt_name(int opt)
 	return "?";
 }
 
+/*
+ * getopt_long() accepts unambiguous abbreviations; for an ambiguous one
+ * say which options it could mean.  Returns true when it reported.
+ */
+static bool ambiguous(const char *typed)
+{
+	if (strncmp(typed, "--", 2) != 0)
+		return false;
+	const char *word = typed + 2;
+	size_t len = strcspn(word, "=");
+	if (len == 0)
+		return false;
+	char list[512] = "";
+	size_t used = 0;
+	unsigned matches = 0;
+	for (const struct option *o = long_opts; o->name != NULL; o++) {
+		if (strncmp(o->name, word, len) != 0)
+			continue;
+		matches++;
+		int n = snprintf(list + used, sizeof(list) - used, "%s--%s",
+				 used > 0 ? ", " : "", o->name);
+		if (n > 0 && (size_t)n < sizeof(list) - used)
+			used += (size_t)n;
+	}
+	if (matches < 2)
+		return false;
+	usage_error("option '--%.*s' is ambiguous; possibilities: %s", (int)len, word, list);
+	return true;
+}
+
 static bool takes_name(enum ctl_type t) { return ctl_request_takes(t, CTL_ATTR_NAME); }
 
 int main(int argc, char **argv)
@@ -151,6 +181,8 @@ int main(int argc, char **argv)
 		case '?':
 			if (optopt != 0)
 				return usage_error("invalid option '-%c' (whack has long options only)", optopt);
+			if (ambiguous(typed))
+				return CTL_RC_WHACK_PROBLEM;
 			return usage_error("unrecognized option '%s'", typed);
 		case ':':
 			return usage_error("option '%s' requires an argument", typed);

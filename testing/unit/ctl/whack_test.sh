@@ -205,6 +205,7 @@ usage() {   # usage MESSAGE ARGS...
 usage "unrecognized option '--frobnicate'" --frobnicate
 usage "unrecognized option '--up'" --name west --up
 usage "invalid option '-s' (whack has long options only)" -s
+usage "option '--re' is ambiguous; possibilities: --rereadsecrets, --rereadall, --replace" --re
 usage "option '--name' requires an argument" --add --name
 usage "no command given (for instance --status, or --name NAME --add)"
 usage "no command given (for instance --status, or --name NAME --add)" --name west
