@@ -67,6 +67,7 @@ in_ns ip addr add 192.0.2.1/24 dev veth-a
 in_ns ip addr add 2001:db8::1/64 dev veth-a nodad
 in_ns ip link set veth-a up
 in_ns ip link set veth-b up
+in_ns ip route add default via 192.0.2.254 dev veth-a
 mkdir -p "$D/nss" "$D/run"
 certutil -N -d "sql:$D/nss" --empty-password || { echo "certutil failed"; exit 1; }
 
@@ -83,6 +84,20 @@ conn west-east
 	right=192.0.2.2
 	rightid=@east
 	rightsubnet=10.0.2.0/24
+	authby=secret
+	auto=add
+
+conn dr
+	left=%defaultroute
+	right=192.0.2.50
+	authby=secret
+	auto=add
+
+conn v6
+	left=2001:db8::2
+	leftid=@v6-west
+	right=2001:db8::1
+	rightid=@v6-east
 	authby=secret
 	auto=add
 
@@ -121,6 +136,14 @@ in_ns ip xfrm policy add src 10.9.2.0/24 dst 10.9.3.0/24 dir in priority 100 mar
 	tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 0x74650002 mode tunnel
 # ... and one that is not pluto's: it must survive
 in_ns ip xfrm policy add src 10.8.0.0/24 dst 10.8.1.0/24 dir out priority 5 action block
+
+# ---- --help, --version, a bad option ----
+check "--version" grep -q "^tern pluto [0-9]" <<<"$("$PLUTO" --version)"
+check "--help names --rundir and --ctlsocket" bash -c '"$1" --help | grep -q -- "--rundir DIR" && "$1" --help | grep -q -- "--ctlsocket PATH"' _ "$PLUTO"
+"$PLUTO" --no-such-option >/dev/null 2>&1; rc=$?
+check "unknown option: exit 1 ($rc)" test $rc -eq 1
+"$PLUTO" --debug bogus >"$D/baddebug.log" 2>&1; rc=$?
+check "--debug bogus: refused before anything starts" bash -c "[ $rc -eq 1 ] && grep -q 'unknown debug class' '$D/baddebug.log'"
 
 # ---- missing NSS database: one clear message ----
 in_ns "$PLUTO" --nofork --stderrlog --rundir "$D/run" --config "$D/ipsec.conf" \
@@ -176,7 +199,9 @@ check "status: interface line" grep -qx "interface veth-a UDP 192.0.2.1:500" "$S
 check "status: conn line" grep -qx '"west-east": 10.0.1.0/24===192.0.2.1\[@west\]...192.0.2.2\[@east\]===10.0.2.0/24; unrouted; my_ip=unset; their_ip=unset;' "$S"
 check "status: oriented" grep -qx '"west-east":   host: oriented; local: 192.0.2.1; remote: 192.0.2.2;' "$S"
 check "status: unoriented" grep -q '"later": 192.0.2.9...192.0.2.2; unoriented; my_ip=unset; their_ip=unset;' "$S"
-check "status: total" grep -qx "Total IPsec connections: loaded 2, active 0" "$S"
+check "status: %defaultroute resolved and oriented" grep -qx '"dr":   host: oriented; local: 192.0.2.1; remote: 192.0.2.50;' "$S"
+check "status: IPv6 conn oriented on its right end" grep -qx '"v6": 2001:db8::1\[@v6-east\]...2001:db8::2\[@v6-west\]; unrouted; my_ip=unset; their_ip=unset;' "$S"
+check "status: total" grep -qx "Total IPsec connections: loaded 4, active 0" "$S"
 check "status: IKE SAs" grep -qx "IKE SAs: total(0), half-open(0), open(0), authenticated(0), anonymous(0)" "$S"
 check "status: no 000 prefixes" bash -c "! grep -q '^000 ' '$S'"
 out=$(whack --briefstatus); check "briefstatus" grep -q "^IPsec SAs: total(0)" <<<"$out"
