@@ -178,6 +178,81 @@ static void test_ike_auth_sk_spans(void **state)
 	assert_round_trip(pkt, len);
 }
 
+/* a real IKE_AUTH: outer message + the SK plaintext decrypted offline */
+static void check_inner_reencodes(const uint8_t *pkt, const uint8_t *plain, size_t plen,
+				  unsigned first_inner_index)
+{
+	uint8_t out[2048];
+	struct ike_builder b;
+	ike_builder_init(&b, out, sizeof(out));
+	ike_put_header(&b, &msg.hdr);
+	ike_open_sk(&b, 16);
+	for (unsigned i = first_inner_index; i < msg.nr_payloads; i++)
+		ike_put_payload(&b, &msg.payloads[i]);
+	struct ike_sk_spans s;
+	ike_close_sk(&b, 16, 16, &s);
+	size_t len;
+	diag_t d = ike_builder_finish(&b, &len);
+	assert_null(d);
+	assert_int_equal(s.ciphertext.len % 16, 0);
+	assert_memory_equal(s.ciphertext.ptr, plain, plen);
+	assert_int_equal(out[16], pkt[16]);	/* header: SK */
+	assert_int_equal(out[IKE_HEADER_SIZE], pkt[IKE_HEADER_SIZE]);	/* SK: first inner payload */
+}
+
+static void test_ike_auth_decrypted(void **state)
+{
+	uint8_t pkt[2048], plain[2048];
+	size_t len = read_vector("strongswan-ike-auth-req-psk.bin", pkt, sizeof(pkt));
+	size_t plen = read_vector("strongswan-ike-auth-req-psk.plain", plain, sizeof(plain));
+	decode_ok(pkt, len);
+	const struct ike_payload *sk = ike_message_get(&msg, IKEv2_NP_SK);
+	struct ike_sk_spans s;
+	assert_null(ike_sk_spans(&sk->u.sk, 16, 16, &s));
+	assert_int_equal(s.ciphertext.len, plen);
+	size_t payloads;
+	assert_null(ike_sk_unpad(plain, plen, &payloads));
+	assert_int_equal(plen - payloads, 8);
+	struct ike_decode_fail fail;
+	diag_t d = ike_message_decode_inner(&msg, plain, payloads, sk->u.sk.first_inner, &fail);
+	if (d != NULL)
+		fail_msg("inner: %s", diag_str(d));
+	assert_string_equal(payload_list(),
+			    "SK,IDi,N(INITIAL_CONTACT),IDr,AUTH,SA,TSi,TSr,N(MULTIPLE_AUTH_SUPPORTED),"
+			    "N(EAP_ONLY_AUTHENTICATION),N(IKEV2_MESSAGE_ID_SYNC_SUPPORTED)");
+	const struct ike_payload *p = ike_message_get(&msg, IKEv2_NP_IDi);
+	assert_true(p->inner);
+	assert_int_equal(p->u.id.type, IKEv2_ID_FQDN);
+	assert_int_equal(p->u.id.data.len, 14);
+	assert_memory_equal(p->u.id.data.ptr, "a.interop.test", 14);
+	p = ike_message_get(&msg, IKEv2_NP_AUTH);
+	assert_int_equal(p->u.auth.method, IKEv2_AUTH_PSK);
+	assert_int_equal(p->u.auth.data.len, 32);
+	p = ike_message_get(&msg, IKEv2_NP_SA);
+	assert_int_equal(p->u.sa.proposals[0].protocol, IKEv2_PROTO_ESP);
+	assert_int_equal(p->u.sa.proposals[0].spi_size, 4);
+	assert_int_equal(p->u.sa.proposals[0].transforms[0].id, IKEv2_ENCR_AES_GCM_16);
+	p = ike_message_get(&msg, IKEv2_NP_TSi);
+	assert_int_equal(p->u.ts.nr_ts, 1);
+	static const uint8_t lan_a[4] = { 10, 0, 1, 0 }, lan_a_end[4] = { 10, 0, 1, 255 };
+	assert_memory_equal(p->u.ts.ts[0].start, lan_a, 4);
+	assert_memory_equal(p->u.ts.ts[0].end, lan_a_end, 4);
+	assert_int_equal(p->u.ts.ts[0].end_port, 65535);
+	check_inner_reencodes(pkt, plain, payloads, 1);
+	assert_round_trip(pkt, len);
+
+	len = read_vector("strongswan-ike-auth-resp-no-proposal.bin", pkt, sizeof(pkt));
+	plen = read_vector("strongswan-ike-auth-resp-no-proposal.plain", plain, sizeof(plain));
+	decode_ok(pkt, len);
+	sk = ike_message_get(&msg, IKEv2_NP_SK);
+	assert_null(ike_sk_unpad(plain, plen, &payloads));
+	d = ike_message_decode_inner(&msg, plain, payloads, sk->u.sk.first_inner, &fail);
+	assert_null(d);
+	assert_string_equal(payload_list(), "SK,IDr,AUTH,N(NO_PROPOSAL_CHOSEN)");
+	assert_non_null(ike_message_get_notify(&msg, v2N_NO_PROPOSAL_CHOSEN));
+	check_inner_reencodes(pkt, plain, payloads, 1);
+}
+
 /* ---- builder: every payload type, decoded back ---- */
 
 static const uint8_t ISPI[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -756,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_sa_init_request_modp2048),
 		cmocka_unit_test(test_sa_init_x25519),
 		cmocka_unit_test(test_ike_auth_sk_spans),
+		cmocka_unit_test(test_ike_auth_decrypted),
 		cmocka_unit_test(test_builder_all_payloads),
 		cmocka_unit_test(test_builder_sk),
 		cmocka_unit_test(test_builder_too_small),
