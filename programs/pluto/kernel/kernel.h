@@ -52,4 +52,159 @@ void kernel_shutdown(const struct logger *logger);
 /* "xfrm" */
 const char *kernel_interface_name(void);
 
+/*
+ * SAs and policies (issue 3): kernel_sa.c, kernel_policy.c, kernel_alg.c.
+ *
+ * Every call is one netlink request on the socket kernel_init() opened,
+ * answered by the kernel's ack (or its reply and ack): one round trip, no
+ * dumps.  Each returns NULL or a diag that names the operation and the
+ * object and, where an errno has a known meaning here, that meaning:
+ *   kernel: adding ESP SA 0x12345678 192.0.2.1->192.0.2.2 failed: kernel
+ *   has no ESP support (CONFIG_INET_ESP): Protocol not supported
+ * Without kernel_init() every call fails with "kernel interface not open".
+ *
+ * SPIs are uint32_t in HOST order everywhere in this interface (0x12345678
+ * is the SPI printed as 0x12345678); the byte swap happens at the netlink
+ * boundary only.  Key bytes stay the caller's: they are copied into the
+ * netlink message only, and that buffer is wiped before it is freed (the
+ * socket runs with NETLINK_CAP_ACK so errors do not echo keys back).
+ */
+#include "tern/ip.h"
+
+enum kernel_mode {
+	KERNEL_MODE_TRANSPORT,
+	KERNEL_MODE_TUNNEL,
+};
+
+enum kernel_dir {
+	KERNEL_DIR_IN,
+	KERNEL_DIR_OUT,
+	KERNEL_DIR_FWD,
+};
+
+/* XFRM mark; MASK 0 = no mark */
+struct kernel_mark {
+	uint32_t value, mask;
+};
+
+/* limits: 0 = none (XFRM_INF) */
+struct kernel_lifetime {
+	uint64_t soft_bytes, hard_bytes;
+	uint64_t soft_packets, hard_packets;
+	uint64_t soft_seconds, hard_seconds;	/* since the SA was added */
+};
+
+/* the kernel's lookup key of an SA */
+struct kernel_sa_id {
+	ip_address src, dst;
+	uint32_t spi;		/* host order */
+	uint8_t proto;		/* IPPROTO_ESP */
+	struct kernel_mark mark;
+};
+
+struct kernel_sa {
+	struct kernel_sa_id id;
+	enum kernel_mode mode;
+	uint32_t reqid;		/* owned range, see kernel_reqid_owned() */
+	bool update;		/* UPDSA: fill the larval SA kernel_alloc_spi() made */
+	bool inbound;		/* only for log lines: "inbound"/"outbound" */
+	/*
+	 * Algorithms, normally filled by kernel_sa_set_algs().  AEAD when
+	 * AEAD_ICV_BITS != 0 (ENCR_NAME is then an AEAD, ENCR_KEY includes
+	 * the salt); else ENCR_NAME with ENCR_KEY (a CTR nonce appended) and
+	 * INTEG_NAME with INTEG_KEY truncated to INTEG_TRUNC_BITS.
+	 */
+	const char *encr_name;
+	const uint8_t *encr_key;
+	size_t encr_key_len;
+	unsigned aead_icv_bits;
+	const char *integ_name;
+	const uint8_t *integ_key;
+	size_t integ_key_len;
+	unsigned integ_trunc_bits;
+	/* anti-replay window in packets; ESN (RFC 4303) needs it > 0 */
+	uint32_t replay_window;
+	bool esn;
+	struct kernel_lifetime lifetime;
+	/* UDP encapsulation (espinudp, NAT-T): ports in host order */
+	bool encap;
+	uint16_t encap_sport, encap_dport;
+	/*
+	 * Traffic the SA may carry (transport mode; optional in tunnel
+	 * mode).  Unset subnets (family 0): transport mode uses the two
+	 * endpoint hosts, tunnel mode leaves the selector empty.
+	 */
+	ip_selector sel_src, sel_dst;
+};
+
+struct kernel_sa_counters {
+	uint64_t bytes, packets;
+	uint64_t add_time, use_time;	/* seconds since the epoch; use_time 0 = never used */
+	uint32_t replay_errors, integrity_failures;
+};
+
+/*
+ * Reserve an inbound SPI in [MIN, MAX] (host order) for SRC->DST: the
+ * kernel creates a larval SA with REQID that kernel_add_sa() with
+ * .update = true completes (or expires after net.core.xfrm_acq_expires,
+ * 30 s).  MARK may be NULL.
+ */
+diag_t kernel_alloc_spi(const ip_address *src, const ip_address *dst, uint8_t proto,
+			uint32_t reqid, uint32_t min, uint32_t max,
+			const struct kernel_mark *mark, uint32_t *spi);
+diag_t kernel_add_sa(const struct kernel_sa *sa, const struct logger *logger);
+diag_t kernel_del_sa(const struct kernel_sa_id *id, const struct logger *logger);
+diag_t kernel_get_sa_counters(const struct kernel_sa_id *id, struct kernel_sa_counters *out);
+
+/*
+ * Fill SA's algorithms from IANA ids (include/tern/ike_iana.h) and the
+ * keymat lib/crypto exported (crypto_child_kernel_keys: key with the salt
+ * or nonce appended; integrity key).  KEY_BITS 0 means the cipher's only
+ * size (ChaCha20).  The key pointers are kept, not copied.  Fails naming
+ * the id for algorithms XFRM has no name for here, wrong key bits, or
+ * keymat of the wrong length.
+ */
+diag_t kernel_sa_set_algs(struct kernel_sa *sa, unsigned encr_id, unsigned key_bits,
+			  unsigned integ_id, const uint8_t *encr_keymat, size_t encr_len,
+			  const uint8_t *integ_keymat, size_t integ_len);
+/* XFRM name of an IANA ENCR id ("rfc4106(gcm(aes))") / INTEG id ("hmac(sha256)"), or NULL */
+const char *kernel_encr_name(unsigned encr_id);
+const char *kernel_integ_name(unsigned integ_id);
+
+enum kernel_policy_action {
+	KERNEL_POLICY_ALLOW,	/* with a template: IPsec; without: pass in clear */
+	KERNEL_POLICY_BLOCK,
+};
+
+struct kernel_policy_id {
+	ip_selector src, dst;	/* same address family; port 0 = any */
+	enum kernel_dir dir;
+	struct kernel_mark mark;
+};
+
+struct kernel_policy {
+	struct kernel_policy_id id;
+	enum kernel_policy_action action;
+	/* 0: kernel_policy_priority(); else a value in the owned band */
+	uint32_t priority;
+	/* template (ALLOW with has_tmpl): the SA that protects the traffic */
+	bool has_tmpl;
+	enum kernel_mode mode;
+	uint8_t proto;		/* IPPROTO_ESP */
+	uint32_t reqid;		/* 0 = any SA, else the owned range */
+	ip_address tmpl_src, tmpl_dst;	/* tunnel mode: outer endpoints */
+};
+
+/* add (REPLACE false, fails when it exists) or add/replace a policy */
+diag_t kernel_add_policy(const struct kernel_policy *p, bool replace, const struct logger *logger);
+diag_t kernel_del_policy(const struct kernel_policy_id *id, const struct logger *logger);
+/* read a policy back; OUT gets what the kernel holds (priority, action, first template) */
+diag_t kernel_get_policy(const struct kernel_policy_id *id, struct kernel_policy *out);
+/*
+ * Priority in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX] for a selector pair:
+ * the more specific (longer prefixes, then a protocol, then ports), the
+ * lower the number, so the kernel (lowest number first) prefers it.
+ */
+uint32_t kernel_policy_priority(const ip_selector *src, const ip_selector *dst);
+
 #endif

@@ -8,8 +8,15 @@
 #include <netlink/attr.h>
 
 #include "kernel/kernel.h"
+#include "kernel/kernel_nl.h"
 
 static struct nl_sock *xfrm_sock;
+
+/* for kernel_sa.c and kernel_policy.c (kernel_nl.h) */
+struct nl_sock *kernel_xfrm_socket(void)
+{
+	return xfrm_sock;
+}
 
 const char *kernel_interface_name(void)
 {
