@@ -276,7 +276,7 @@ static void on_reload(void)
 	(void)secrets_store_load(pluto.secretsfile, &global_logger);
 }
 
-static void report_startup_config(struct conf_ref **ref)
+static void report_startup_config(void)
 {
 	if (startup_conf_diag != NULL) {
 		llog_diag(&global_logger, LOG_SEV_WARNING, &startup_conf_diag,
@@ -289,7 +289,6 @@ static void report_startup_config(struct conf_ref **ref)
 		if (p->conn == NULL)
 			llog(&global_logger, p->error ? LOG_SEV_ERROR : LOG_SEV_WARNING, "%s", p->message);
 	}
-	*ref = conf_ref_new(startup_conf);
 }
 
 int main(int argc, char **argv)
@@ -328,8 +327,7 @@ int main(int argc, char **argv)
 		    pluto.secretsfile, pluto.nssdir, pluto.rundir);
 		jam_debug_classes(b, tern_debugging);
 	}
-	struct conf_ref *conf = NULL;
-	report_startup_config(&conf);
+	report_startup_config();
 
 	struct loop_hooks hooks = { .terminate = on_terminate, .reload = on_reload };
 	d = loop_init(&hooks);
@@ -379,11 +377,10 @@ int main(int argc, char **argv)
 		pidfile_remove();
 		exit(PLUTO_EXIT_SOCKET_FAIL);
 	}
-	if (conf != NULL) {
-		/* the connections hold their own references; CONF itself stays
-		 * for the process's life: pluto_setup and paths point into it */
-		conn_add_auto(conf, &global_logger);
-	}
+	/* startup_conf stays for the process's life: pluto_setup and
+	 * the paths in pluto point into it */
+	if (startup_conf != NULL)
+		conn_add_auto(startup_conf, &global_logger);
 	drop_capabilities(&global_logger);
 
 	loop_notify_ready("Startup completed.");
@@ -411,7 +408,7 @@ int main(int argc, char **argv)
 	llog(&global_logger, LOG_SEV_INFO, "pluto exiting");
 	pidfile_remove();
 	log_sinks_stop();
-	conf_ref_put(&conf);
+	ipsec_conf_free(&startup_conf);
 	free(pluto.ctlsocket);
 	free(pluto.pidfile);
 	return code;

@@ -4,6 +4,7 @@
 
 #include "tern/ctl.h"
 #include "conn/add.h"
+#include "conn/config_copy.h"
 #include "conn/orient.h"
 #include "server/iface.h"
 
@@ -58,15 +59,13 @@ static diag_t resolve_end(const struct conn_config *cc, const struct conn_end *c
 	return NULL;
 }
 
-diag_t connection_from_config(struct conf_ref *conf, const struct conn_config *cc,
-			      struct connection **out)
+diag_t connection_from_config(const struct conn_config *src, struct connection **out)
 {
-	diag_t d = conn_config_check(cc);
+	diag_t d = conn_config_check(src);
 	if (d != NULL)
 		return d;
-	struct connection *c = connection_alloc(cc->name);
-	c->conf = conf_ref_get(conf);
-	c->config = cc;
+	struct connection *c = connection_alloc(src->name);
+	const struct conn_config *cc = c->config = conn_config_copy(src);
 	diag_t warn = NULL;
 	for (int e = 0; e < 2 && warn == NULL; e++) {
 		const struct conn_end *ce = e == LEFT_END ? &cc->left : &cc->right;
@@ -135,15 +134,15 @@ static int report_problems(const struct ipsec_conf *conf, const struct conn_conf
 	return rc;
 }
 
-int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode mode,
+int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_add_mode mode,
 		     const struct logger *logger)
 {
-	const struct conn_config *cc = ipsec_conf_find(conf->conf, name);
+	const struct conn_config *cc = ipsec_conf_find(conf, name);
 	if (cc == NULL) {
-		llog(logger, LOG_SEV_ERROR, "no connection named \"%s\" in \"%s\"", name, conf->conf->file);
+		llog(logger, LOG_SEV_ERROR, "no connection named \"%s\" in \"%s\"", name, conf->file);
 		return CTL_RC_UNKNOWN_NAME;
 	}
-	int rc = report_problems(conf->conf, cc, logger);
+	int rc = report_problems(conf, cc, logger);
 	if (rc != CTL_RC_OK) {
 		llog(logger, LOG_SEV_ERROR, "connection \"%s\" not %s: the configuration has errors", name,
 		     mode == CONN_REPLACE ? "replaced" : "added");
@@ -155,7 +154,7 @@ int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode
 		return CTL_RC_DUPNAME;
 	}
 	struct connection *c = NULL;
-	diag_t d = connection_from_config(conf, cc, &c);
+	diag_t d = connection_from_config(cc, &c);
 	if (d != NULL) {
 		llog(logger, LOG_SEV_ERROR, "\"%s\": %s", name, diag_str(d));
 		diag_free(&d);
@@ -171,20 +170,20 @@ int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode
 	return CTL_RC_OK;
 }
 
-void conn_add_auto(struct conf_ref *conf, const struct logger *logger)
+void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 {
-	if (conf->conf->has_errors) {
+	if (conf->has_errors) {
 		/* the problems were logged when the file was read */
 		unsigned n = 0;
-		for (unsigned i = 0; i < conf->conf->nr_problems; i++)
-			n += conf->conf->problems[i].error && conf->conf->problems[i].conn == NULL;
+		for (unsigned i = 0; i < conf->nr_problems; i++)
+			n += conf->problems[i].error && conf->problems[i].conn == NULL;
 		llog(logger, LOG_SEV_ERROR,
 		     "no connections loaded from \"%s\": %u error%s outside of conns",
-		     conf->conf->file, n, n == 1 ? "" : "s");
+		     conf->file, n, n == 1 ? "" : "s");
 		return;
 	}
-	for (unsigned i = 0; i < conf->conf->nr_conns; i++) {
-		const struct conn_config *cc = conf->conf->conns[i];
+	for (unsigned i = 0; i < conf->nr_conns; i++) {
+		const struct conn_config *cc = conf->conns[i];
 		if (cc->autostart == AUTO_IGNORE)
 			continue;
 		if (conn_add_by_name(conf, cc->name, CONN_ADD, logger) != CTL_RC_OK)

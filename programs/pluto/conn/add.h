@@ -16,18 +16,17 @@
  * Build a connection from CC (resolving %defaultroute, choosing the
  * identities, orienting it) without touching the table.
  */
-diag_t connection_from_config(struct conf_ref *conf, const struct conn_config *cc,
-			      struct connection **out);
+diag_t connection_from_config(const struct conn_config *cc, struct connection **out);
 
 enum conn_add_mode {
 	CONN_ADD,	/* an existing name is RC_DUPNAME ("attempt to redefine") */
 	CONN_REPLACE,	/* an existing name is deleted first (ipsec add/replace) */
 };
 /* add NAME from CONF; returns a CTL_RC_* code */
-int conn_add_by_name(struct conf_ref *conf, const char *name, enum conn_add_mode mode,
+int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_add_mode mode,
 		     const struct logger *logger);
 /* every auto=add|ondemand|start conn of CONF (start-up) */
-void conn_add_auto(struct conf_ref *conf, const struct logger *logger);
+void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger);
 /* delete NAME (or "$N"); returns a CTL_RC_* code */
 int conn_delete_by_name(const char *name, const struct logger *logger);
 /* after an interface change: orient what can be, report what changed */

@@ -3,35 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn/config_copy.h"
 #include "conn/connections.h"
-
-/* ---- shared config ---- */
-
-struct conf_ref *conf_ref_new(struct ipsec_conf *conf)
-{
-	struct conf_ref *r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		abort();
-	r->conf = conf;
-	r->refs = 1;
-	return r;
-}
-
-struct conf_ref *conf_ref_get(struct conf_ref *r)
-{
-	if (r != NULL)
-		r->refs++;
-	return r;
-}
-
-void conf_ref_put(struct conf_ref **r)
-{
-	if (*r != NULL && --(*r)->refs == 0) {
-		ipsec_conf_free(&(*r)->conf);
-		free(*r);
-	}
-	*r = NULL;
-}
 
 /* ---- connection objects ---- */
 
@@ -78,7 +51,8 @@ void connection_free(struct connection **cp)
 		return;
 	for (int e = 0; e < 2; e++)
 		id_free(&c->end[e].id);
-	conf_ref_put(&c->conf);
+	struct conn_config *config = (struct conn_config *)c->config;
+	conn_config_copy_free(&config);
 	free(c->name);
 	free(c);
 	*cp = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Connections: what pluto made of a `conn` section.  A connection is not
- * the config (lib/conf's struct conn_config, immutable, kept alive through
- * a reference on the ipsec_conf it came from) and not an SA (IKE SA and
+ * the config (it keeps a private copy of lib/conf's struct conn_config,
+ * conn/config_copy.h, read-only) and not an SA (IKE SA and
  * Child SA live in sa/, issue 3).  It adds what only the daemon knows:
  * its serial "$N", resolved host addresses (%defaultroute), the effective
  * identities, and which end is local (orientation).
@@ -21,15 +21,6 @@
 #include "tern/ip.h"
 #include "tern/log.h"
 
-/* a loaded ipsec.conf, shared by the connections built from it */
-struct conf_ref {
-	struct ipsec_conf *conf;
-	unsigned refs;
-};
-struct conf_ref *conf_ref_new(struct ipsec_conf *conf);	/* takes ownership */
-struct conf_ref *conf_ref_get(struct conf_ref *r);
-void conf_ref_put(struct conf_ref **r);
-
 enum { LEFT_END = 0, RIGHT_END = 1 };
 
 struct end {
@@ -45,8 +36,7 @@ struct end {
 struct connection {
 	char *name;
 	unsigned long serial;		/* "$N", never reused */
-	struct conf_ref *conf;		/* keeps config alive */
-	const struct conn_config *config;
+	const struct conn_config *config;	/* owned copy; NULL for table-only tests */
 	struct end end[2];		/* [LEFT_END], [RIGHT_END] */
 	int local;			/* LEFT_END / RIGHT_END, or -1: unoriented */
 	char iface[IF_NAMESIZE];	/* the local end's interface when oriented */

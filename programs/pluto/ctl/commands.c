@@ -31,9 +31,9 @@ static int cmd_add(const struct ctl_request *req, enum conn_add_mode mode)
 		llog_diag(&global_logger, LOG_SEV_ERROR, &d, "cannot load \"%s\"", file);
 		return CTL_RC_BADCONFIG;
 	}
-	struct conf_ref *ref = conf_ref_new(conf);
-	int rc = conn_add_by_name(ref, req->name, mode, &global_logger);
-	conf_ref_put(&ref);
+	/* the connection keeps a copy of its conn; the file goes now */
+	int rc = conn_add_by_name(conf, req->name, mode, &global_logger);
+	ipsec_conf_free(&conf);
 	return rc;
 }
 

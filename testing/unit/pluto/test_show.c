@@ -43,7 +43,7 @@ static void assert_has_line(const struct lines *l, const char *line)
 	fail_msg("missing line: %s", line);
 }
 
-static struct conf_ref *parse(const char *text)
+static struct ipsec_conf *parse(const char *text)
 {
 	struct ipsec_conf *conf = NULL;
 	ipsec_conf_parse_buffer("test.conf", text, strlen(text), &conf);
@@ -51,15 +51,15 @@ static struct conf_ref *parse(const char *text)
 	for (unsigned i = 0; i < conf->nr_problems; i++)
 		fprintf(stderr, "%s\n", conf->problems[i].message);
 	assert_int_equal(conf->nr_errors, 0);
-	return conf_ref_new(conf);
+	return conf;
 }
 
-static struct connection *build(struct conf_ref *ref, const char *name)
+static struct connection *build(const struct ipsec_conf *conf, const char *name)
 {
-	const struct conn_config *cc = ipsec_conf_find(ref->conf, name);
+	const struct conn_config *cc = ipsec_conf_find(conf, name);
 	assert_non_null(cc);
 	struct connection *c = NULL;
-	diag_t d = connection_from_config(ref, cc, &c);
+	diag_t d = connection_from_config(cc, &c);
 	if (d != NULL)
 		fail_msg("%s", diag_str(d));
 	assert_non_null(c);
@@ -85,9 +85,9 @@ static const char west_east[] =
 static void test_west_east(void **state)
 {
 	(void)state;
-	struct conf_ref *ref = parse(west_east);
-	struct connection *c = build(ref, "west-east");
-	conf_ref_put(&ref);	/* the connection keeps the config alive */
+	struct ipsec_conf *conf = parse(west_east);
+	struct connection *c = build(conf, "west-east");
+	ipsec_conf_free(&conf);	/* the connection has its own copy */
 
 	struct lines l = { 0 };
 	struct show s = { collect, &l };
@@ -133,9 +133,9 @@ static void test_west_east(void **state)
 static void test_road(void **state)
 {
 	(void)state;
-	struct conf_ref *ref = parse(west_east);
-	struct connection *c = build(ref, "road");
-	conf_ref_put(&ref);
+	struct ipsec_conf *conf = parse(west_east);
+	struct connection *c = build(conf, "road");
+	ipsec_conf_free(&conf);
 	c->local = LEFT_END;
 	strcpy(c->iface, "eth0");
 	struct lines l = { 0 };
@@ -152,10 +152,10 @@ static void test_road(void **state)
 static void test_connection_list(void **state)
 {
 	(void)state;
-	struct conf_ref *ref = parse(west_east);
-	conn_table_add(build(ref, "west-east"));
-	conn_table_add(build(ref, "road"));
-	conf_ref_put(&ref);
+	struct ipsec_conf *conf = parse(west_east);
+	conn_table_add(build(conf, "west-east"));
+	conn_table_add(build(conf, "road"));
+	ipsec_conf_free(&conf);
 	struct lines l = { 0 };
 	struct show s = { collect, &l };
 	show_connections(&s);
