@@ -53,6 +53,16 @@ struct conf_problem {
 	char *message;	/* "FILE:LINE: text", ready to print */
 };
 
+/*
+ * Libreswan keywords accepted for compatibility that have no typed field
+ * yet: the value is checked (number, yes/no, enum...) and kept as text,
+ * e.g. { "nflog-group", "5" } or { "leftcat", "yes" }.
+ */
+struct conf_extra {
+	char *key;	/* the keyword as canonical name ("leftcat", not an alias) */
+	char *value;
+};
+
 /* ---------- config setup ---------- */
 
 enum protostack { PROTOSTACK_XFRM };	/* "netkey" is an alias */
@@ -100,6 +110,8 @@ struct config_setup {
 	char *myvendorid;	/* NULL */
 	unsigned global_redirect;	/* 0 no, 1 yes, 2 auto (default no) */
 	char *global_redirect_to;	/* NULL */
+	struct conf_extra *extras;	/* other accepted keywords, in table order */
+	unsigned nr_extras;
 };
 
 /* ---------- conn ---------- */
@@ -287,6 +299,8 @@ struct conn_config {
 	char *connalias;	/* stored only */
 	char *enable_tcp;	/* no|yes|fallback, stored */
 	uint16_t tcp_remoteport;	/* 0 unset */
+	struct conf_extra *extras;	/* other accepted keywords, in table order */
+	unsigned nr_extras;
 
 	/* problems that prevent loading this conn: its own and those of
 	 * %default / also= sections it uses (pointers into conf->problems) */
@@ -335,6 +349,10 @@ void ipsec_conf_free(struct ipsec_conf **conf);
  * failure as "FILE:LINE: conn "NAME": text".
  */
 diag_t conn_config_check(const struct conn_config *c);
+
+/* the value of an accepted keyword without a typed field, or NULL */
+const char *conn_config_extra(const struct conn_config *c, const char *key);
+const char *config_setup_extra(const struct config_setup *s, const char *key);
 
 /* names for status output: "tunnel", "add", "IKEv2", "secret+rsasig"... */
 const char *conn_type_name(enum conn_type t);

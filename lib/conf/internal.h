@@ -14,6 +14,7 @@ enum kw_flags {
 	KW_END = 1u << 2,	/* written leftNAME / rightNAME */
 	KW_OBSOLETE = 1u << 3,	/* accepted with a warning; see hint */
 	KW_MULTI = 1u << 4,	/* may repeat in a section (also=) */
+	KW_EXTRA = 1u << 5,	/* no typed field: checked, kept in ->extras */
 };
 
 enum kw_type {

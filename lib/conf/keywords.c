@@ -83,7 +83,29 @@ static const struct enum_name phase2_names[] = {
 	{ "esp", 0 }, { "ah", 1 }, { NULL, 0 },
 };
 
+static const struct enum_name sareftrack_names[] = {
+	{ "yes", 1 }, { "no", 0 }, { "conntrack", 2 }, { NULL, 0 },
+};
+static const struct enum_name nat_ikev1_method_names[] = {
+	{ "drafts", 0 }, { "rfc", 1 }, { "both", 2 }, { "none", 3 }, { NULL, 0 },
+};
+static const struct enum_name xauthby_names[] = {
+	{ "file", 0 }, { "pam", 1 }, { "alwaysok", 2 }, { NULL, 0 },
+};
+static const struct enum_name xauthfail_names[] = {
+	{ "hard", 0 }, { "soft", 1 }, { NULL, 0 },
+};
+static const struct enum_name autheap_names[] = {
+	{ "none", 0 }, { "eap-tls", 1 }, { NULL, 0 },
+};
+static const struct enum_name ocsp_method_names[] = {
+	{ "get", 0 }, { "post", 1 }, { NULL, 0 },
+};
+
 #define H(n) ((uint64_t)(n) * 3600 * 1000)
+#define XEND (KW_CONN | KW_END | KW_EXTRA)
+#define XCONN (KW_CONN | KW_EXTRA)
+#define XSETUP (KW_SETUP | KW_EXTRA)
 #define MS_S 1000u
 
 const struct keyword conf_keywords[] = {
@@ -113,6 +135,10 @@ const struct keyword conf_keywords[] = {
 	{ .name = "xauthusername", .flags = END, .type = KT_STRING, E(xauthusername), .alias_of = "username" },
 	{ .name = "vti", .flags = END, .type = KT_STRING, E(vti) },
 	{ .name = "interface-ip", .flags = END, .type = KT_STRING, E(interface_ip) },
+
+	{ .name = "cat", .flags = XEND, .type = KT_BOOL },
+	{ .name = "autheap", .flags = XEND, ENUMS(autheap_names) },
+	{ .name = "ecdsakey", .flags = XEND, .type = KT_RSASIGKEY },
 
 	/* ---- conn ---- */
 	{ .name = "also", .flags = CONN | KW_MULTI, .type = KT_ALSO },
@@ -202,6 +228,34 @@ const struct keyword conf_keywords[] = {
 	{ .name = "connalias", .flags = CONN, .type = KT_STRING, C(connalias) },
 	{ .name = "enable-tcp", .flags = CONN, .type = KT_STRING, C(enable_tcp) },
 	{ .name = "tcp-remoteport", .flags = CONN, .type = KT_UINT, C(tcp_remoteport), .min = 1, .max = 65535 },
+	/* accepted, checked and kept as text (struct conf_extra) */
+	{ .name = "initial-contact", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "fake-strongswan", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "send-vendorid", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "ignore-peer-dns", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "require-id-on-certificate", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "dns-match-id", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "intermediate", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "modecfgpull", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "overlapip", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "nm-configured", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "pam-authorize", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "reject-simultaneous-ike-auth", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "cisco-split", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "metric", .flags = XCONN, .type = KT_UINT, .max = 0xffffffffu },
+	{ .name = "nflog-group", .flags = XCONN, .type = KT_UINT, .min = 1, .max = 65535 },
+	{ .name = "sareftrack", .flags = XCONN, ENUMS(sareftrack_names) },
+	{ .name = "nat-ikev1-method", .flags = XCONN, ENUMS(nat_ikev1_method_names) },
+	{ .name = "xauthby", .flags = XCONN, ENUMS(xauthby_names) },
+	{ .name = "xauthfail", .flags = XCONN, ENUMS(xauthfail_names) },
+	{ .name = "ppk-ids", .flags = XCONN, .type = KT_STRING },
+	{ .name = "debug", .flags = XCONN, .type = KT_STRING },
+	{ .name = "iptfs", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "iptfs-fragmentation", .flags = XCONN, .type = KT_BOOL },
+	{ .name = "iptfs-max-queue-size", .flags = XCONN, .type = KT_UINT, .max = 0xffffffffu },
+	{ .name = "iptfs-reorder-window", .flags = XCONN, .type = KT_UINT, .max = 65535 },
+	{ .name = "iptfs-drop-time", .flags = XCONN, .type = KT_DURATION, .plain_ms = MS_S },
+	{ .name = "iptfs-init-delay", .flags = XCONN, .type = KT_DURATION, .plain_ms = MS_S },
 	{ .name = "pfsgroup", .flags = CONN | KW_OBSOLETE, .type = KT_IGNORED,
 	  .hint = "the DH group is part of esp=, e.g. esp=aes_gcm-null-modp2048" },
 	{ .name = "auth", .flags = CONN | KW_OBSOLETE, .type = KT_IGNORED, .hint = "use phase2=" },
@@ -246,6 +300,30 @@ const struct keyword conf_keywords[] = {
 	{ .name = "myvendorid", .flags = SETUP, .type = KT_STRING, S(myvendorid) },
 	{ .name = "global-redirect", .flags = SETUP, ENUMS(global_redirect_names), S(global_redirect) },
 	{ .name = "global-redirect-to", .flags = SETUP, .type = KT_STRING, S(global_redirect_to) },
+	{ .name = "crl_strict", .flags = SETUP, .alias_of = "crl-strict" },
+	{ .name = "ocsp_enable", .flags = SETUP, .alias_of = "ocsp-enable" },
+	{ .name = "ocsp_strict", .flags = SETUP, .alias_of = "ocsp-strict" },
+	{ .name = "ocsp_timeout", .flags = SETUP, .alias_of = "ocsp-timeout" },
+	{ .name = "ddos-ike-treshold", .flags = SETUP, .alias_of = "ddos-ike-threshold" },
+	/* accepted, checked and kept as text (struct conf_extra) */
+	{ .name = "ocsp-uri", .flags = XSETUP, .type = KT_STRING },
+	{ .name = "ocsp-trustname", .flags = XSETUP, .type = KT_STRING },
+	{ .name = "ocsp-cache-size", .flags = XSETUP, .type = KT_UINT, .max = 0xffffffffu },
+	{ .name = "ocsp-cache-min-age", .flags = XSETUP, .type = KT_DURATION, .plain_ms = MS_S },
+	{ .name = "ocsp-cache-max-age", .flags = XSETUP, .type = KT_DURATION, .plain_ms = MS_S },
+	{ .name = "ocsp-method", .flags = XSETUP, ENUMS(ocsp_method_names) },
+	{ .name = "nflog-all", .flags = XSETUP, .type = KT_UINT, .max = 65535 },
+	{ .name = "audit-log", .flags = XSETUP, .type = KT_BOOL },
+	{ .name = "dnssec-enable", .flags = XSETUP, .type = KT_BOOL },
+	{ .name = "dnssec-rootkey-file", .flags = XSETUP, .type = KT_PATH },
+	{ .name = "dnssec-anchors", .flags = XSETUP, .type = KT_PATH },
+	{ .name = "xfrmlifetime", .flags = XSETUP, .type = KT_UINT, .max = 0xffffffffu },
+	{ .name = "curl-iface", .flags = XSETUP, .type = KT_STRING },
+	{ .name = "curl-timeout", .flags = XSETUP, .type = KT_DURATION, .plain_ms = MS_S },
+	{ .name = "expire-shunt-interval", .flags = XSETUP, .type = KT_DURATION, .plain_ms = MS_S },
+	{ .name = "ipsec-interface-managed", .flags = XSETUP, .type = KT_BOOL },
+	{ .name = "ikeport", .flags = XSETUP, .type = KT_UINT, .min = 1, .max = 65535 },
+	{ .name = "nat-ikeport", .flags = XSETUP, .type = KT_UINT, .min = 1, .max = 65535 },
 	/* obsolete Libreswan setup keywords: accepted, ignored, warned about */
 	{ .name = "interfaces", .flags = SETUP | KW_OBSOLETE, .type = KT_IGNORED,
 	  .hint = "Libreswan removed it; use listen=" },

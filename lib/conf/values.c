@@ -530,9 +530,72 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 	}
 }
 
+/* a keyword without a typed field: check the value, keep the text */
+static diag_t apply_extra(const struct keyword *kw, bool right, const char *value,
+			  struct conf_extra **extras, unsigned *nr)
+{
+	union {
+		uint64_t u;
+		int i;
+		bool b;
+		char *s;
+		ip_address a;
+	} scratch;
+	memset(&scratch, 0, sizeof(scratch));
+	struct keyword k = *kw;
+	if (k.type == KT_UINT || k.type == KT_PERCENT)
+		k.size = sizeof(uint64_t);
+	diag_t d = apply_common(&k, value, &scratch);
+	if (d != NULL)
+		return d;
+	if (k.type == KT_STRING || k.type == KT_PATH || k.type == KT_RSASIGKEY || k.type == KT_HEX)
+		free(scratch.s);
+	char key[64];
+	snprintf(key, sizeof(key), "%s%s", (kw->flags & KW_END) ? (right ? "right" : "left") : "",
+		 kw->name);
+	for (unsigned i = 0; i < *nr; i++) {
+		if (strcmp((*extras)[i].key, key) == 0) {
+			free((*extras)[i].value);
+			(*extras)[i].value = conf_strdup(value);
+			return NULL;
+		}
+	}
+	*extras = conf_realloc_array(*extras, *nr + 1, sizeof(**extras));
+	(*extras)[*nr] = (struct conf_extra){ .key = conf_strdup(key), .value = conf_strdup(value) };
+	(*nr)++;
+	return NULL;
+}
+
+static void free_extras(struct conf_extra *extras, unsigned nr)
+{
+	for (unsigned i = 0; i < nr; i++) {
+		free(extras[i].key);
+		free(extras[i].value);
+	}
+	free(extras);
+}
+
+const char *conn_config_extra(const struct conn_config *c, const char *key)
+{
+	for (unsigned i = 0; i < c->nr_extras; i++)
+		if (strcmp(c->extras[i].key, key) == 0)
+			return c->extras[i].value;
+	return NULL;
+}
+
+const char *config_setup_extra(const struct config_setup *s, const char *key)
+{
+	for (unsigned i = 0; i < s->nr_extras; i++)
+		if (strcmp(s->extras[i].key, key) == 0)
+			return s->extras[i].value;
+	return NULL;
+}
+
 diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		       struct conn_config *c)
 {
+	if (kw->flags & KW_EXTRA)
+		return apply_extra(kw, right, value, &c->extras, &c->nr_extras);
 	struct conn_end *e = right ? &c->right : &c->left;
 	void *field = (kw->flags & KW_END) ? (void *)((char *)e + kw->offset) :
 		(void *)((char *)c + kw->offset);
@@ -656,6 +719,8 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 
 diag_t conf_apply_setup(const struct keyword *kw, const char *value, struct config_setup *s)
 {
+	if (kw->flags & KW_EXTRA)
+		return apply_extra(kw, false, value, &s->extras, &s->nr_extras);
 	void *field = (char *)s + kw->offset;
 	switch (kw->type) {
 	case KT_DEBUG: {
@@ -749,6 +814,9 @@ void conf_conn_free_fields(struct conn_config *c)
 	free(c->problems);
 	c->problems = NULL;
 	c->nr_problems = 0;
+	free_extras(c->extras, c->nr_extras);
+	c->extras = NULL;
+	c->nr_extras = 0;
 }
 
 void conf_setup_defaults(struct config_setup *s)
@@ -786,5 +854,6 @@ void conf_setup_free_fields(struct config_setup *s)
 	free(s->virtual_private);
 	free(s->myvendorid);
 	free(s->global_redirect_to);
+	free_extras(s->extras, s->nr_extras);
 	*s = (struct config_setup){ 0 };
 }

@@ -464,6 +464,22 @@ static void check_spaces(const struct ipsec_conf *conf)
 	assert_string_equal(addr_str(&c->right.host_addr), "192.0.2.2");
 }
 
+static void check_extras(const struct ipsec_conf *conf)
+{
+	const struct conn_config *c = C(conf, "x");
+	assert_int_equal(c->nr_extras, 4);
+	assert_string_equal(conn_config_extra(c, "nflog-group"), "5");
+	assert_string_equal(conn_config_extra(c, "leftcat"), "yes");
+	assert_string_equal(conn_config_extra(c, "sareftrack"), "conntrack");
+	assert_string_equal(conn_config_extra(c, "rightecdsakey"), "0sAAAA");
+	assert_null(conn_config_extra(c, "rightcat"));
+	assert_false(c->has_errors);
+	assert_string_equal(config_setup_extra(&conf->setup, "ocsp-method"), "post");
+	assert_string_equal(config_setup_extra(&conf->setup, "audit-log"), "yes");
+	assert_int_equal(conf->setup.ddos_ike_threshold, 100);	/* old spelling alias */
+	assert_true(C(conf, "bad")->has_errors);
+}
+
 static void check_order(const struct ipsec_conf *conf)
 {
 	for (unsigned i = 1; i < conf->nr_problems; i++)
@@ -725,6 +741,13 @@ static const struct conf_case cases[] = {
 	  "conn never\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tauthby=never\n"
 	  "conn good\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tleftsubnet=10.0.1.0/24\n",
 	  { NULL }, false, check_checks },
+	{ "accepted keywords without typed fields",
+	  "config setup\n\tocsp-method=post\n\taudit-log=yes\n\tddos-ike-treshold=100\n"
+	  "conn x\n\tnflog-group=5\n\tleftcat=yes\n\tsareftrack=conntrack\n\trightecdsakey=0sAAAA\n"
+	  "conn bad\n\tnflog-group=0\n\tnat-ikev1-method=maybe\n",
+	  { "t.conf:11: invalid value nflog-group='0' in conn \"bad\": expecting a number from 1 to 65535",
+	    "t.conf:12: invalid value nat-ikev1-method='maybe' in conn \"bad\": expecting drafts, rfc, both or none" },
+	  false, check_extras },
 	{ "names and value parsers",
 	  "", { NULL }, false, check_names },
 	{ "problems in file order",
