@@ -251,9 +251,18 @@ void loader_build(struct loader *L)
 	/* config setup */
 	conf_setup_defaults(&conf->setup);
 	if (L->setup != NULL) {
+		/* in keyword-table order, like conns: an obsolete spelling
+		 * listed before its replacement loses to it */
+		const struct entry **by_slot = conf_alloc(sizeof(*by_slot) * CONF_NR_SLOTS);
 		for (unsigned i = 0; i < L->setup->nr_entries; i++) {
 			const struct entry *e = &L->setup->entries[i];
-			if (e->bad)
+			unsigned slot = CONF_SLOT(e->kwi, e->right);
+			if (by_slot[slot] == NULL)
+				by_slot[slot] = e;
+		}
+		for (unsigned slot = 0; slot < CONF_NR_SLOTS; slot++) {
+			const struct entry *e = by_slot[slot];
+			if (e == NULL || e->bad)
 				continue;
 			diag_t d = conf_apply_setup(&conf_keywords[e->kwi], e->value, &conf->setup);
 			if (d != NULL) {
@@ -263,6 +272,7 @@ void loader_build(struct loader *L)
 				diag_free(&d);
 			}
 		}
+		free(by_slot);
 	}
 	/* conns */
 	unsigned nr = 0;

@@ -480,6 +480,12 @@ static void check_extras(const struct ipsec_conf *conf)
 	assert_true(C(conf, "bad")->has_errors);
 }
 
+static void check_new_spelling(const struct ipsec_conf *conf)
+{
+	assert_string_equal(conf->setup.logfile, "/new.log");
+	assert_int_equal(C(conf, "c")->hostaddrfamily, AF_INET);
+}
+
 static void check_order(const struct ipsec_conf *conf)
 {
 	for (unsigned i = 1; i < conf->nr_problems; i++)
@@ -710,6 +716,12 @@ static const struct conf_case cases[] = {
 	    "t.conf:3: warning: obsolete keyword 'nat_traversal' ignored in config setup (NAT traversal is always on; see encapsulation=)",
 	    "t.conf:4: warning: obsolete keyword 'plutostderrlog' accepted in config setup (use logfile=)" },
 	  false, NULL },
+	{ "new spelling wins over the obsolete one",
+	  "config setup\n\tlogfile=/new.log\n\tplutostderrlog=/old.log\n"
+	  "conn c\n\thostaddrfamily=ipv4\n\tconnaddrfamily=ipv6\n",
+	  { "t.conf:3: warning: obsolete keyword 'plutostderrlog' accepted in config setup (use logfile=)",
+	    "t.conf:6: warning: obsolete keyword 'connaddrfamily' accepted in conn \"c\" (use hostaddrfamily= and clientaddrfamily=)" },
+	  false, check_new_spelling },
 	{ "config setup values",
 	  "config setup\n\tlogfile=/var/log/pluto.log\n\tlogtime=no\n\tlogappend=no\n\tplutodebug=\"base crypt\"\n"
 	  "\tsecretsfile=/etc/ipsec.d/x.secrets\n\tnssdir=/tmp/nss\n\tlisten=192.0.2.1\n\tuniqueids=no\n"
