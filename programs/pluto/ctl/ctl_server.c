@@ -31,6 +31,8 @@ struct conn_stream {
 #define STREAM_HIGH_WATER (256 * 1024)
 
 struct log_client {
+	unsigned refs;		/* the server's (while connected) + holders' */
+	bool pending;		/* a deferred RESULT is owed */
 	int fd;
 	sd_event_source *source;
 	uint32_t seq;		/* of the request being answered */
@@ -46,11 +48,25 @@ static char *socket_path;
 static struct log_client *clients;
 static struct log_client *current;
 
+ctl_dispatch_fn *ctl_dispatcher = ctl_dispatch;
+
 struct log_client *ctl_current_client(void)
 {
 	return current;
 }
 
+static void unref_client(struct log_client *c)
+{
+	if (--c->refs > 0)
+		return;
+	free(c->q.buf);
+	if (c->stream != NULL)
+		free(c->stream->serials);
+	free(c->stream);
+	free(c);
+}
+
+/* the connection is over; holders keep the struct until they release it */
 static void free_client(struct log_client *c)
 {
 	for (struct log_client **pp = &clients; *pp != NULL; pp = &(*pp)->next) {
@@ -61,20 +77,42 @@ static void free_client(struct log_client *c)
 	}
 	if (current == c)
 		current = NULL;
-	sd_event_source_disable_unref(c->source);
-	close(c->fd);
-	free(c->q.buf);
-	if (c->stream != NULL)
-		free(c->stream->serials);
-	free(c->stream);
-	free(c);
+	c->source = sd_event_source_disable_unref(c->source);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->gone = true;
+	c->q.head = c->q.len = 0;
+	unref_client(c);
+}
+
+struct log_client *log_client_hold(struct log_client *c)
+{
+	if (c != NULL)
+		c->refs++;
+	return c;
+}
+
+void log_client_release(struct log_client **c)
+{
+	if (*c != NULL)
+		unref_client(*c);
+	*c = NULL;
+}
+
+bool log_client_connected(const struct log_client *c)
+{
+	return c != NULL && !c->gone;
 }
 
 /* reading the next request waits until the last reply is out */
 static void set_events(struct log_client *c)
 {
-	bool busy = c->q.len > c->q.head || c->stream != NULL;
-	sd_event_source_set_io_events(c->source, busy ? EPOLLOUT : EPOLLIN);
+	if (c->source == NULL)
+		return;
+	bool output = c->q.len > c->q.head || c->stream != NULL;
+	/* waiting for a deferred RESULT: only a hang-up (always reported) */
+	sd_event_source_set_io_events(c->source, output ? EPOLLOUT : c->pending ? 0 : EPOLLIN);
 }
 
 /* write queued messages until the socket is full; false on a hard error */
@@ -239,12 +277,25 @@ static void handle_request(struct log_client *c, const uint8_t *buf, size_t len,
 	ldbg(&global_logger, "whack: %s request (seq %u)", ctl_type_name(req.type), (unsigned)req.seq);
 	current = c;
 	const char *text = NULL;
-	int rc = ctl_dispatch(c, &req, &text);
+	int rc = ctl_dispatcher(c, &req, &text);
 	current = NULL;
-	if (rc == CTL_RC_DEFERRED)
+	if (rc != CTL_RC_DEFERRED)
+		send_result(c, rc, text);
+	else if (c->stream != NULL)
 		stream_step(c);
 	else
-		send_result(c, rc, text);
+		c->pending = true;
+}
+
+void ctl_client_finish(struct log_client *c, int rc, const char *text)
+{
+	if (c == NULL || !c->pending)
+		return;
+	c->pending = false;
+	if (c->gone)
+		return;
+	send_result(c, rc, text);
+	set_events(c);
 }
 
 static int on_client(sd_event_source *s, int fd, uint32_t revents, void *data)
@@ -309,6 +360,7 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *data)
 	if (c == NULL)
 		abort();
 	c->fd = cfd;
+	c->refs = 1;
 	int r = sd_event_add_io(pluto_event, &c->source, cfd, EPOLLIN, on_client, c);
 	if (r < 0) {
 		llog(&global_logger, LOG_SEV_WARNING, "whack: cannot watch a client: %s", strerror(-r));
@@ -374,6 +426,9 @@ void ctl_server_stop(void)
 			free(c->stream->serials);
 			free(c->stream);
 			c->stream = NULL;
+			send_result(c, CTL_RC_FATAL, "pluto is shutting down");
+		} else if (c->pending) {
+			c->pending = false;
 			send_result(c, CTL_RC_FATAL, "pluto is shutting down");
 		}
 		struct timeval tv = { .tv_sec = 1 };

@@ -11,6 +11,7 @@
 #ifndef PLUTO_CTL_SERVER_H
 #define PLUTO_CTL_SERVER_H
 
+#include <stdbool.h>
 #include "tern/ctl.h"
 #include "tern/diag.h"
 #include "conn/show.h"
@@ -34,9 +35,28 @@ struct show ctl_client_show(struct log_client *client);
 #define CTL_RC_DEFERRED (-1)
 void ctl_stream_connections(struct log_client *client, void (*epilogue)(struct show *s));
 
+/*
+ * Work that outlives the request (a negotiation started by INITIATE):
+ * the dispatcher holds the client (log_client_hold(), e.g. in the SA's
+ * logger, whose lines then reach that client), returns CTL_RC_DEFERRED,
+ * and calls ctl_client_finish() with the result when the work is over.
+ * Until then pluto reads no further request from that client.  A client
+ * that hangs up meanwhile stays allocated (its output is dropped) until
+ * the last holder releases it; so does a client still held at shutdown.
+ */
+struct log_client *log_client_hold(struct log_client *client);
+void log_client_release(struct log_client **client);
+/* whether the peer is still there to read what is sent */
+bool log_client_connected(const struct log_client *client);
+void ctl_client_finish(struct log_client *client, int rc, const char *text);
+
+/* the request handler; ctl_dispatch unless a test installs another */
+typedef int ctl_dispatch_fn(struct log_client *client, const struct ctl_request *req,
+			    const char **result_text);
+extern ctl_dispatch_fn *ctl_dispatcher;
+
 /* handle one decoded request for CLIENT; returns the CTL_RC_* result
  * (ctl/commands.c); *RESULT_TEXT may be set to a static string */
-int ctl_dispatch(struct log_client *client, const struct ctl_request *req,
-		 const char **result_text);
+ctl_dispatch_fn ctl_dispatch;
 
 #endif
