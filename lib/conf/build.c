@@ -115,6 +115,8 @@ static void section_problem(struct resolver *r, struct section *s, unsigned p)
 static void resolve_also(struct resolver *r, struct section *s, const struct entry *e)
 {
 	struct loader *L = r->L;
+	if (e->bad)
+		return;	/* already reported */
 	struct section *t = sh_find(&r->names, e->value);
 	if (t == NULL) {
 		unsigned p = loader_problem(L, e->file, e->line, e->seq, s->name, true,

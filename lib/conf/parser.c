@@ -158,7 +158,7 @@ static const char *problem_conn(const struct section *s)
 static void parse_keyvalue(struct loader *L, const char *file, unsigned line, char *p)
 {
 	struct section *s = L->current;
-	char sbuf[256], wbuf[128];
+	char sbuf[256], wbuf[128], kbuf[128];
 	struct jambuf wb = jambuf_init(wbuf, sizeof(wbuf));
 	where(s, &wb);
 	/* KEY */
@@ -227,7 +227,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		loader_problem(L, file, line, L->seq, NULL, true,
 			       "syntax error in %s: unexpected text '%s' after the value of '%s' "
 			       "(quote values that contain spaces)", wbuf,
-			       safe(r, sbuf, sizeof(sbuf)), key);
+			       safe(r, sbuf, sizeof(sbuf)), safe(key, kbuf, sizeof(kbuf)));
 		return;
 	}
 	/* the keyword */

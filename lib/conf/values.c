@@ -711,7 +711,13 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 		return NULL;
 	}
 	case KT_ALSO:
-		return NULL;	/* resolved by the loader */
+		/* resolved by the loader; here only the name's shape */
+		for (const char *p = value; *p != '\0'; p++)
+			if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == '"')
+				return diag("expecting the name of a conn");
+		if (value[0] == '%')
+			return diag("expecting the name of a conn (not %s)", value);
+		return NULL;
 	default:
 		return apply_common(kw, value, field);
 	}
