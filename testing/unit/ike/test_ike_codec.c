@@ -773,6 +773,40 @@ static void test_header_rejects(void **state)
 	}
 }
 
+static void test_libreswan_messages(void **state)
+{
+	uint8_t pkt[2048];
+	size_t len = read_vector("libreswan-sa-init-req-2proposals.bin", pkt, sizeof(pkt));
+	decode_ok(pkt, len);
+	assert_string_equal(payload_list(),
+			    "SA,KE,Ni,N(IKEV2_FRAGMENTATION_SUPPORTED),N(NAT_DETECTION_SOURCE_IP),"
+			    "N(NAT_DETECTION_DESTINATION_IP)");
+	const struct ike_sa_payload *sa = &ike_message_get(&msg, IKEv2_NP_SA)->u.sa;
+	assert_int_equal(sa->nr_proposals, 2);
+	assert_int_equal(sa->proposals[1].number, 2);
+	assert_int_equal(sa->proposals[1].transforms[0].id, IKEv2_ENCR_AES_CBC);
+	assert_int_equal(ike_message_get(&msg, IKEv2_NP_KE)->u.ke.group, IKEv2_KE_ECP_256);
+	assert_int_equal(ike_message_get(&msg, IKEv2_NP_KE)->u.ke.data.len, 64);
+	assert_round_trip(pkt, len);
+
+	len = read_vector("strongswan-sa-init-resp-to-libreswan.bin", pkt, sizeof(pkt));
+	decode_ok(pkt, len);
+	assert_round_trip(pkt, len);
+
+	/* IKE_AUTH as it arrived on UDP 4500 */
+	len = read_vector("libreswan-ike-auth-req-udp4500.bin", pkt, sizeof(pkt));
+	const uint8_t *ike = pkt;
+	size_t ike_len = len;
+	expect_reject(pkt, len, v2N_INVALID_MAJOR_VERSION, "major version", "marker not stripped");
+	assert_int_equal(ike_udp4500_classify(&ike, &ike_len), IKE_UDP4500_IKE);
+	assert_int_equal(ike_len, len - 4);
+	decode_ok(ike, ike_len);
+	assert_int_equal(msg.hdr.exchange, ISAKMP_v2_IKE_AUTH);
+	assert_string_equal(payload_list(), "SK");
+	assert_int_equal(ike_message_get(&msg, IKEv2_NP_SK)->u.sk.first_inner, IKEv2_NP_IDi);
+	assert_round_trip(ike, ike_len);
+}
+
 static void test_udp4500(void **state)
 {
 	static const uint8_t ike[] = { 0, 0, 0, 0, 0x11, 0x22 };
@@ -837,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_builder_too_small),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_header_rejects),
+		cmocka_unit_test(test_libreswan_messages),
 		cmocka_unit_test(test_udp4500),
 		cmocka_unit_test(test_names),
 	};

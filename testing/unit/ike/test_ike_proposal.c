@@ -56,6 +56,10 @@ static struct {
 	{ IKE, "AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048", "AES_CBC_256-HMAC_SHA2_256-MODP2048" },
 	{ IKE, "aes_cbc_192-sha2_512-modp3072+modp4096", "AES_CBC_192-HMAC_SHA2_512-MODP3072+MODP4096" },
 	{ IKE, "aes-sha2-dh19", "AES_CBC-HMAC_SHA2_256-DH19" },
+	/* as Libreswan 4.10 printed it in "IKE algorithms:" / "ESP algorithms:" */
+	{ IKE, "aes_gcm256-sha2_512+sha2_256;dh19+dh31,aes256-sha2_256;modp2048",
+	  "AES_GCM_16_256-HMAC_SHA2_512+HMAC_SHA2_256-DH19+DH31, AES_CBC_256-HMAC_SHA2_256-MODP2048" },
+	{ ESP, "aes_gcm256,aes256-sha2_256", "AES_GCM_16_256-NONE, AES_CBC_256-HMAC_SHA2_256_128" },
 	{ ESP, "aes_gcm128", "AES_GCM_16_128-NONE" },
 	{ ESP, "aes256-sha2_256;modp2048", "AES_CBC_256-HMAC_SHA2_256_128-MODP2048" },
 	{ ESP, "chacha20_poly1305", "CHACHA20_POLY1305-NONE" },
@@ -322,6 +326,50 @@ static void test_to_sa(void **state)
 	assert_int_equal(dsa->proposals[0].transforms[1].keylen, 128);
 }
 
+/* our SA payload for Libreswan's ike= string is byte for byte what Libreswan sent */
+static void test_to_sa_like_libreswan(void **state)
+{
+	uint8_t pkt[2048];
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/libreswan-sa-init-req-2proposals.bin", IKE_VECTORS);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t len = fread(pkt, 1, sizeof(pkt), f);
+	fclose(f);
+	static struct ike_message m;
+	assert_null(ike_message_decode(pkt, len, &m, NULL));
+	const struct ike_payload *theirs = ike_message_get(&m, IKEv2_NP_SA);
+
+	const struct ike_sa_payload *sa = sa_of(&ours_b, IKE,
+		"aes_gcm256-sha2_512+sha2_256;dh19+dh31,aes256-sha2_256;modp2048", IKE_ESN_NO, 0);
+	uint8_t buf[1024];
+	struct ike_builder b;
+	struct ike_header h = { .major = 2 };
+	ike_builder_init(&b, buf, sizeof(buf));
+	ike_put_header(&b, &h);
+	struct ike_payload pl = { .type = IKEv2_NP_SA, .known = true, .u.sa = *sa };
+	ike_put_payload(&b, &pl);
+	size_t n;
+	assert_null(ike_builder_finish(&b, &n));
+	assert_int_equal(n - IKE_HEADER_SIZE - 4, theirs->body.len);
+	assert_memory_equal(buf + IKE_HEADER_SIZE + 4, theirs->body.ptr, theirs->body.len);
+
+	/* and strongSwan's answer is one we accept */
+	snprintf(path, sizeof(path), "%s/strongswan-sa-init-resp-to-libreswan.bin", IKE_VECTORS);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	len = fread(pkt, 1, sizeof(pkt), f);
+	fclose(f);
+	assert_null(ike_message_decode(pkt, len, &m, NULL));
+	struct ike_sa_choice ch;
+	assert_null(ike_sa_accept(sa, &ike_message_get(&m, IKEv2_NP_SA)->u.sa, false, &ch));
+	char out[128];
+	struct jambuf jb = jambuf_init(out, sizeof(out));
+	jam_ike_sa_choice_details(&jb, &ch);
+	/* what Libreswan logged: {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 group=DH19} */
+	assert_string_equal(out, "cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19");
+}
+
 struct choose_case {
 	const char *name;
 	uint8_t protocol;
@@ -558,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_parse_invalid),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_to_sa),
+		cmocka_unit_test(test_to_sa_like_libreswan),
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_choose_unknowns),
 		cmocka_unit_test(test_accept_rejects),
