@@ -2,13 +2,15 @@
 # test.sh - the README's test command: install dependencies, build with gcc
 # (warnings are errors), run every test (unit, fuzz replay, configs,
 # scenarios in User-mode Linux); then build with clang and
-# ASan+UBSan and run the unit, fuzz and configs suites there.  Ends with
+# ASan+UBSan and run the unit, fuzz and configs suites there; then build
+# with gcc and UBSan and run the scenarios there (ASan does not work inside
+# UML).  Ends with
 #   N passed, N failed, N skipped
 # counting every test run (a failed build counts as one failed test), and
 # exits non-zero if anything failed.  Run as root: sudo tools/test.sh
 #
 # Environment: TERN_BUILD (default build-test), TERN_BUILD_ASAN (default
-# build-test-asan), TERN_SKIP_DEPS=1 (do not run install-deps.sh),
+# build-test-asan), TERN_BUILD_UBSAN (default build-test-ubsan), TERN_SKIP_DEPS=1 (do not run install-deps.sh),
 # TERN_TEST_ARGS (extra `meson test` arguments for the gcc build).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
@@ -16,6 +18,7 @@ cd "$(dirname "$(readlink -f "$0")")/.." || exit 1
 top=$PWD
 B=${TERN_BUILD:-build-test}
 BA=${TERN_BUILD_ASAN:-build-test-asan}
+BU=${TERN_BUILD_UBSAN:-build-test-ubsan}
 passed=0 failed=0 skipped=0
 failed_names=()
 
@@ -93,6 +96,20 @@ if setup "$BA" CC=clang -- -Dwerror=true -Dtests=enabled -Ddocs=disabled \
     count "$BA" asan
 else
     build_failed "clang ASan+UBSan build"
+fi
+
+# ASan cannot run inside User-mode Linux (the guest's address space is too
+# small for its shadow memory), UBSan can: run the scenarios once more with
+# a UBSan pluto, so undefined behaviour under real operation is caught
+section "gcc UBSan build ($BU): scenarios in UML"
+if setup "$BU" CC=gcc -- -Dwerror=true -Dtests=enabled -Ddocs=disabled \
+        -Db_sanitize=undefined &&
+   meson compile -C "$BU"; then
+    rm -f "$BU/meson-logs/testlog.json"
+    meson test -C "$BU" --print-errorlogs --suite scenarios </dev/null
+    count "$BU" ubsan
+else
+    build_failed "gcc UBSan build"
 fi
 
 section "summary"
