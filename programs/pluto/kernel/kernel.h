@@ -147,7 +147,10 @@ struct kernel_sa_counters {
  * Reserve an inbound SPI in [MIN, MAX] (host order) for SRC->DST: the
  * kernel creates a larval SA with REQID that kernel_add_sa() with
  * .update = true completes (or expires after net.core.xfrm_acq_expires,
- * 30 s).  MARK may be NULL.
+ * 30 s).  MARK may be NULL.  When no SPI in the range is free the
+ * kernel still leaves a larval SA without an SPI for REQID behind; it
+ * expires the same way (no netlink request can delete an ESP SA without
+ * an SPI, not even kernel_flush_owned()); it carries no traffic.
  */
 diag_t kernel_alloc_spi(const ip_address *src, const ip_address *dst, uint8_t proto,
 			uint32_t reqid, uint32_t min, uint32_t max,

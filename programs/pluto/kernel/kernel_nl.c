@@ -147,8 +147,18 @@ int kernel_nl_transact(struct nl_msg *m, uint16_t want, struct kernel_reply *r)
 		return -NLE_BAD_SOCK;
 	}
 	tune_socket(sk);
+	/*
+	 * Our own sequence numbers, far from libnl's (which start at the
+	 * time of day): nl_complete_msg() would advance libnl's counter,
+	 * and libnl's sequence check in xfrm.c's nl_wait_for_ack() would
+	 * then expect an answer that we consumed here.
+	 */
+	static uint32_t next_seq = 0xc0000000u;
 	struct nlmsghdr *h = nlmsg_hdr(m);
 	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = next_seq++;
+	if (next_seq == 0)
+		next_seq = 0xc0000000u;
 	nl_complete_msg(sk, m);
 	uint32_t seq = h->nlmsg_seq;
 	int s = nl_send(sk, m);
