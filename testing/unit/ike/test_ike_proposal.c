@@ -326,12 +326,11 @@ static void test_to_sa(void **state)
 	assert_int_equal(dsa->proposals[0].transforms[1].keylen, 128);
 }
 
-/* our SA payload for Libreswan's ike= string is byte for byte what Libreswan sent */
-static void test_to_sa_like_libreswan(void **state)
+static void assert_sa_like(const char *vector, const char *ike, const struct ike_sa_payload **out)
 {
 	uint8_t pkt[2048];
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/libreswan-sa-init-req-2proposals.bin", IKE_VECTORS);
+	snprintf(path, sizeof(path), "%s/%s", IKE_VECTORS, vector);
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
 	size_t len = fread(pkt, 1, sizeof(pkt), f);
@@ -339,10 +338,8 @@ static void test_to_sa_like_libreswan(void **state)
 	static struct ike_message m;
 	assert_null(ike_message_decode(pkt, len, &m, NULL));
 	const struct ike_payload *theirs = ike_message_get(&m, IKEv2_NP_SA);
-
-	const struct ike_sa_payload *sa = sa_of(&ours_b, IKE,
-		"aes_gcm256-sha2_512+sha2_256;dh19+dh31,aes256-sha2_256;modp2048", IKE_ESN_NO, 0);
-	uint8_t buf[1024];
+	const struct ike_sa_payload *sa = sa_of(&ours_b, IKE, ike, IKE_ESN_NO, 0);
+	uint8_t buf[2048];
 	struct ike_builder b;
 	struct ike_header h = { .major = 2 };
 	ike_builder_init(&b, buf, sizeof(buf));
@@ -353,6 +350,23 @@ static void test_to_sa_like_libreswan(void **state)
 	assert_null(ike_builder_finish(&b, &n));
 	assert_int_equal(n - IKE_HEADER_SIZE - 4, theirs->body.len);
 	assert_memory_equal(buf + IKE_HEADER_SIZE + 4, theirs->body.ptr, theirs->body.len);
+	*out = sa;
+}
+
+/* our SA payload for Libreswan's ike= string is byte for byte what Libreswan sent */
+static void test_to_sa_like_libreswan(void **state)
+{
+	const struct ike_sa_payload *sa;
+	assert_sa_like("libreswan-sa-init-req-no-keylen.bin",
+		       "aes-sha2-modp2048+modp3072+modp4096+modp8192+dh19+dh20+dh21+dh31,"
+		       "aes_gcm-sha2-modp2048+modp3072+modp4096+modp8192+dh19+dh20+dh21+dh31", &sa);
+	assert_sa_like("libreswan-sa-init-req-2proposals.bin",
+		       "aes_gcm256-sha2_512+sha2_256;dh19+dh31,aes256-sha2_256;modp2048", &sa);
+	uint8_t pkt[2048];
+	char path[1024];
+	FILE *f;
+	size_t len;
+	static struct ike_message m;
 
 	/* and strongSwan's answer is one we accept */
 	snprintf(path, sizeof(path), "%s/strongswan-sa-init-resp-to-libreswan.bin", IKE_VECTORS);
