@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Child SAs: ESP proposals, traffic selectors, keymat and the kernel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ikev2/internal.h"
+
+diag_t child_offer(struct child_sa *child, bool initiator)
+{
+	const struct conn_config *cc = child->conn->config;
+	struct ike_alg_proposals algs;
+	if (cc != NULL && cc->esp != NULL) {
+		diag_t d = ike_alg_proposals_parse(IKEv2_PROTO_ESP, cc->esp, &algs);
+		if (d != NULL)
+			return d;
+	} else {
+		ike_alg_proposals_default(IKEv2_PROTO_ESP, &algs);
+	}
+	uint8_t spi[4] = { (uint8_t)(child->spi_in >> 24), (uint8_t)(child->spi_in >> 16),
+			   (uint8_t)(child->spi_in >> 8), (uint8_t)child->spi_in };
+	enum esn esn = cc != NULL ? cc->esn : ESN_EITHER;
+	struct ike_sa_params params = {
+		.spi = spi,
+		.spi_size = 4,
+		.esn = esn == ESN_YES ? IKE_ESN_YES : esn == ESN_NO ? IKE_ESN_NO : IKE_ESN_EITHER,
+		.omit_ke = true,
+	};
+	(void)initiator;
+	struct ike_sa_build *b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		abort();
+	diag_t d = ike_alg_proposals_to_sa(&algs, &params, b);
+	if (d != NULL) {
+		free(b);
+		return d;
+	}
+	free(child->offer);
+	child->offer = b;
+	return NULL;
+}
+
+void ts_from_subnet(const ip_subnet *s, struct ike_ts *ts)
+{
+	memset(ts, 0, sizeof(*ts));
+	bool v6 = s->addr.family == AF_INET6;
+	ts->type = v6 ? IKEv2_TS_IPV6_ADDR_RANGE : IKEv2_TS_IPV4_ADDR_RANGE;
+	ts->ipproto = 0;
+	ts->start_port = 0;
+	ts->end_port = 65535;
+	ts->addr_len = v6 ? 16 : 4;
+	ip_address lo = subnet_floor(s), hi = subnet_ceiling(s);
+	memcpy(ts->start, lo.bytes, ts->addr_len);
+	memcpy(ts->end, hi.bytes, ts->addr_len);
+}
+
+bool ts_covers(const struct ike_ts_payload *p, const ip_subnet *s)
+{
+	struct ike_ts want;
+	ts_from_subnet(s, &want);
+	for (unsigned i = 0; i < p->nr_ts; i++) {
+		const struct ike_ts *ts = &p->ts[i];
+		if (ts->type != want.type || ts->addr_len != want.addr_len)
+			continue;
+		if (ts->ipproto != 0 || ts->start_port != 0 || ts->end_port != 65535)
+			continue;	/* protocol/port selectors are not supported yet */
+		if (memcmp(ts->start, want.start, want.addr_len) <= 0 &&
+		    memcmp(ts->end, want.end, want.addr_len) >= 0)
+			return true;
+	}
+	return false;
+}
+
+diag_t child_alloc_spi(struct child_sa *child)
+{
+	struct ike_sa *ike = child->ike;
+	const struct ikev2_kernel_ops *k = ike->eng->ops->kernel;
+	uint32_t spi;
+	diag_t d = k->alloc_spi(ike->eng->ctx, &ike->remote.addr, &ike->local.addr, child->reqid, &spi);
+	if (d != NULL)
+		return d;
+	child->spi_in = spi;
+	return NULL;
+}
+
+static void fill_sa(struct child_sa *child, struct ikev2_kernel_sa *sa, bool inbound,
+		    const struct crypto_child_kernel_keys *k, const struct crypto_encr *encr,
+		    unsigned key_bits)
+{
+	struct ike_sa *ike = child->ike;
+	const struct conn_config *cc = child->conn->config;
+	/* the initiator's outbound and the responder's inbound use the i2r keys */
+	bool i2r = inbound != ike->initiator;
+	*sa = (struct ikev2_kernel_sa){
+		.inbound = inbound,
+		.spi = inbound ? child->spi_in : child->spi_out,
+		.reqid = child->reqid,
+		.src = inbound ? ike->remote.addr : ike->local.addr,
+		.dst = inbound ? ike->local.addr : ike->remote.addr,
+		.src_client = inbound ? child->remote_ts : child->local_ts,
+		.dst_client = inbound ? child->local_ts : child->remote_ts,
+		.transport = child->transport,
+		.esn = child->esn,
+		.replay_window = cc != NULL ? cc->replay_window : 128,
+		.encr_id = encr->id,
+		.encr_key_bits = key_bits,
+		.integ_id = child->choice.has[IKEv2_TRANS_INTEG] ? child->choice.id[IKEv2_TRANS_INTEG] : 0,
+		.encr_key = i2r ? k->encr_i2r : k->encr_r2i,
+		.encr_key_len = k->encr_len,
+		.integ_key = i2r ? k->integ_i2r : k->integ_r2i,
+		.integ_key_len = k->integ_len,
+		.lifetime_s = cc != NULL ? cc->ipsec_lifetime_ms / 1000 : 28800,
+	};
+}
+
+diag_t child_install(struct child_sa *child)
+{
+	struct ike_sa *ike = child->ike;
+	struct ikev2_engine *e = ike->eng;
+	const struct ikev2_kernel_ops *kops = e->ops->kernel;
+	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
+	const struct crypto_integ *integ = NULL;
+	if (child->choice.has[IKEv2_TRANS_INTEG] && child->choice.id[IKEv2_TRANS_INTEG] != 0)
+		integ = crypto_integ_by_id(child->choice.id[IKEv2_TRANS_INTEG]);
+	if (encr == NULL || (!encr->aead && integ == NULL))
+		return diag("negotiated ESP algorithms are not supported");
+	unsigned key_bits = crypto_encr_key_bits(encr, child->choice.encr_keylen);
+	struct crypto_child_kernel_keys *keys = calloc(1, sizeof(*keys));
+	if (keys == NULL)
+		abort();
+	diag_t d = crypto_child_keymat_export_for_kernel(
+		ike->prf, ike->keys.sk_d, NULL, CRYPTO_CSPAN(ike->ni, ike->ni_len),
+		CRYPTO_CSPAN(ike->nr, ike->nr_len), encr, key_bits, encr->aead ? NULL : integ, keys);
+	if (d != NULL) {
+		free(keys);
+		return diag_prefix(d, "Child SA keymat");
+	}
+	struct ikev2_kernel_sa in, out;
+	fill_sa(child, &in, true, keys, encr, child->choice.encr_keylen);
+	fill_sa(child, &out, false, keys, encr, child->choice.encr_keylen);
+	d = kops->add_sa(e->ctx, &in);
+	if (d == NULL) {
+		d = kops->add_sa(e->ctx, &out);
+		if (d != NULL) {
+			diag_t u = kops->del_sa(e->ctx, &in.src, &in.dst, in.spi);
+			diag_free(&u);
+		}
+	}
+	crypto_child_kernel_keys_wipe(keys);
+	free(keys);
+	if (d != NULL)
+		return d;
+	d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
+			       &ike->remote.addr, child->reqid, child->transport);
+	if (d != NULL) {
+		diag_t u = kops->del_sa(e->ctx, &in.src, &in.dst, in.spi);
+		diag_free(&u);
+		u = kops->del_sa(e->ctx, &out.src, &out.dst, out.spi);
+		diag_free(&u);
+		return d;
+	}
+	child->installed = true;
+	child->add_time = e->ops->wall_s(e->ctx);
+	return NULL;
+}
+
+void child_uninstall(struct child_sa *child)
+{
+	struct ike_sa *ike = child->ike;
+	struct ikev2_engine *e = ike->eng;
+	const struct ikev2_kernel_ops *k = e->ops->kernel;
+	uint64_t bytes;
+	diag_t d = k->get_bytes(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in, &bytes);
+	if (d == NULL)
+		child->in_bytes = bytes;
+	diag_free(&d);
+	d = k->get_bytes(e->ctx, &ike->local.addr, &ike->remote.addr, child->spi_out, &bytes);
+	if (d == NULL)
+		child->out_bytes = bytes;
+	diag_free(&d);
+	d = k->del_policies(e->ctx, &child->local_ts, &child->remote_ts, child->reqid);
+	if (d != NULL)
+		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the policies");
+	d = k->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in);
+	if (d != NULL)
+		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the inbound ESP SA");
+	d = k->del_sa(e->ctx, &ike->local.addr, &ike->remote.addr, child->spi_out);
+	if (d != NULL)
+		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the outbound ESP SA");
+	child->installed = false;
+}
+
+void jam_child_ts(struct jambuf *b, const struct child_sa *child)
+{
+	jam_char(b, '[');
+	jam_subnet(b, &child->local_ts);
+	jam_str(b, "===");
+	jam_subnet(b, &child->remote_ts);
+	jam_char(b, ']');
+}
+
+void child_log_established(struct child_sa *child)
+{
+	struct ike_sa *ike = child->ike;
+	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
+	const struct conn_config *cc = child->conn->config;
+	LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
+		jam(b, "%s established Child SA using #%lu; IPsec %s ",
+		    ike->initiator ? "initiator" : "responder", ike->serial,
+		    child->transport ? "transport mode" : "tunnel");
+		jam_child_ts(b, child);
+		jam(b, " {ESP%s=>0x%08x <0x%08x xfrm=", child->esn ? "/ESN" : "", child->spi_out,
+		    child->spi_in);
+		if (encr != NULL)
+			jam_crypto_cipher(b, encr, crypto_encr_key_bits(encr, child->choice.encr_keylen));
+		if (child->choice.has[IKEv2_TRANS_INTEG] && child->choice.id[IKEv2_TRANS_INTEG] != 0) {
+			jam_char(b, '-');
+			jam_str(b, ike_transform_id_name(IKEv2_TRANS_INTEG,
+							 child->choice.id[IKEv2_TRANS_INTEG]));
+		}
+		jam(b, " DPD=%s}", cc != NULL && cc->dpddelay_ms > 0 ? "active" : "passive");
+	}
+}

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * IKE_SA_INIT (RFC 7296 1.2): SA, KE, Ni/Nr, NAT detection (2.23),
+ * COOKIE (2.6), INVALID_KE_PAYLOAD (1.2), CHILDLESS_IKEV2_SUPPORTED
+ * (RFC 6023), both roles.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tern/ctl.h"
+#include "ikev2/internal.h"
+
+static uint8_t *dup_span(const uint8_t *p, size_t n)
+{
+	uint8_t *d = malloc(n == 0 ? 1 : n);
+	if (d == NULL)
+		abort();
+	memcpy(d, p, n);
+	return d;
+}
+
+void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *ep, uint8_t out[20])
+{
+	uint8_t port[2] = { (uint8_t)(ep->port >> 8), (uint8_t)ep->port };
+	struct crypto_cspan data[4] = {
+		CRYPTO_CSPAN(ispi, 8), CRYPTO_CSPAN(rspi, 8),
+		CRYPTO_CSPAN(ep->addr.bytes, address_len(&ep->addr)), CRYPTO_CSPAN(port, 2),
+	};
+	diag_t d = crypto_hash(IKEv2_HASH_SHA1, data, 4, out, 20);
+	if (d != NULL) {	/* SHA-1 is always there once NSS runs */
+		diag_free(&d);
+		memset(out, 0, 20);
+	}
+}
+
+static void put_nat_notifies(struct ikev2_out *o, const uint8_t ispi[8], const uint8_t rspi[8],
+			     const ip_endpoint *local, const ip_endpoint *remote)
+{
+	uint8_t h[20];
+	nat_hash(ispi, rspi, local, h);
+	out_notify(o, v2N_NAT_DETECTION_SOURCE_IP, h, sizeof(h));
+	nat_hash(ispi, rspi, remote, h);
+	out_notify(o, v2N_NAT_DETECTION_DESTINATION_IP, h, sizeof(h));
+}
+
+/* whether one of the notifies of TYPE carries the hash of EP */
+static bool nat_matches(const struct ike_message *m, uint16_t type, const ip_endpoint *ep,
+			bool *present)
+{
+	uint8_t h[20];
+	nat_hash(m->hdr.ispi, m->hdr.rspi, ep, h);
+	*present = false;
+	for (const struct ike_payload *p = ike_message_get(m, IKEv2_NP_N); p != NULL;
+	     p = ike_message_next(m, p)) {
+		if (p->u.n.type != type)
+			continue;
+		*present = true;
+		if (p->u.n.data.len == 20 && memcmp(p->u.n.data.ptr, h, 20) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void check_nat(struct ike_sa *ike, const struct ike_message *m)
+{
+	bool have_src, have_dst;
+	bool src_ok = nat_matches(m, v2N_NAT_DETECTION_SOURCE_IP, &ike->remote, &have_src);
+	bool dst_ok = nat_matches(m, v2N_NAT_DETECTION_DESTINATION_IP, &ike->local, &have_dst);
+	if (!have_src || !have_dst) {
+		ldbg(&ike->logger, "peer sent no NAT detection payloads");
+		return;
+	}
+	ike->nat_remote = !src_ok;
+	ike->nat_local = !dst_ok;
+	if (ike->nat_remote || ike->nat_local)
+		llog(&ike->logger, LOG_SEV_INFO, "NAT detected: %s%s%s (NAT-T to UDP/4500 is not done yet)",
+		     ike->nat_local ? "this end is behind a NAT" : "",
+		     ike->nat_local && ike->nat_remote ? ", " : "",
+		     ike->nat_remote ? "the peer is behind a NAT" : "");
+}
+
+/* our IKE proposals (ike= or Libreswan's defaults) as an SA payload */
+static diag_t ike_offer(const struct connection *c, struct ike_sa_build **out)
+{
+	struct ike_alg_proposals algs;
+	const char *ike = c->config != NULL ? c->config->ike : NULL;
+	if (ike != NULL) {
+		diag_t d = ike_alg_proposals_parse(IKEv2_PROTO_IKE, ike, &algs);
+		if (d != NULL)
+			return d;
+	} else {
+		ike_alg_proposals_default(IKEv2_PROTO_IKE, &algs);
+	}
+	struct ike_sa_build *b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		abort();
+	struct ike_sa_params params = { .spi_size = 0 };
+	diag_t d = ike_alg_proposals_to_sa(&algs, &params, b);
+	if (d != NULL) {
+		free(b);
+		return d;
+	}
+	*out = b;
+	return NULL;
+}
+
+static bool offer_has_ke(const struct ike_sa_payload *sa, uint16_t group)
+{
+	for (unsigned i = 0; i < sa->nr_proposals; i++)
+		for (unsigned t = 0; t < sa->proposals[i].nr_transforms; t++)
+			if (sa->proposals[i].transforms[t].type == IKEv2_TRANS_KE &&
+			    sa->proposals[i].transforms[t].id == group)
+				return true;
+	return false;
+}
+
+static uint16_t offer_first_ke(const struct ike_sa_payload *sa)
+{
+	for (unsigned i = 0; i < sa->nr_proposals; i++)
+		for (unsigned t = 0; t < sa->proposals[i].nr_transforms; t++)
+			if (sa->proposals[i].transforms[t].type == IKEv2_TRANS_KE)
+				return sa->proposals[i].transforms[t].id;
+	return 0;
+}
+
+/* the algorithms of the chosen proposal */
+static diag_t set_algs(struct ike_sa *ike, const struct ike_sa_choice *c)
+{
+	const struct crypto_encr *encr = crypto_encr_by_id(c->id[IKEv2_TRANS_ENCR]);
+	const struct crypto_prf *prf = crypto_prf_by_id(c->id[IKEv2_TRANS_PRF]);
+	const struct crypto_integ *integ = NULL;
+	if (c->has[IKEv2_TRANS_INTEG] && c->id[IKEv2_TRANS_INTEG] != IKEv2_INTEG_NONE)
+		integ = crypto_integ_by_id(c->id[IKEv2_TRANS_INTEG]);
+	if (encr == NULL || !crypto_encr_supported(encr))
+		return diag("negotiated cipher %u is not supported", c->id[IKEv2_TRANS_ENCR]);
+	if (prf == NULL || !crypto_prf_supported(prf))
+		return diag("negotiated PRF %u is not supported", c->id[IKEv2_TRANS_PRF]);
+	if (!encr->aead && (integ == NULL || !crypto_integ_supported(integ)))
+		return diag("negotiated integrity %u is not supported", c->id[IKEv2_TRANS_INTEG]);
+	const struct crypto_ke_group *g = crypto_ke_by_id(c->id[IKEv2_TRANS_KE]);
+	if (g == NULL || !crypto_ke_supported(g))
+		return diag("negotiated key exchange %u is not supported", c->id[IKEv2_TRANS_KE]);
+	ike->choice = *c;
+	ike->encr = encr;
+	ike->prf = prf;
+	ike->integ = encr->aead ? NULL : integ;
+	ike->encr_key_bits = crypto_encr_key_bits(encr, c->encr_keylen);
+	return NULL;
+}
+
+static void fail(struct ike_sa *ike, int rc)
+{
+	ike_whack_done(ike, rc);
+	ike_sa_delete(ike);
+}
+
+/* ---- initiator ---- */
+
+static void send_init_request(struct ike_sa *ike, diag_t *d)
+{
+	if (*d != NULL) {
+		llog(&ike->logger, LOG_SEV_ERROR, "key exchange %s failed: %s",
+		     crypto_ke_by_id(ike->ke_group)->name, diag_str(*d));
+		fail(ike, CTL_RC_CRYPTOFAILED);
+		return;
+	}
+	struct ikev2_out *o = malloc(sizeof(*o));
+	if (o == NULL)
+		abort();
+	out_init(o, ike, ISAKMP_v2_IKE_SA_INIT, false, 0);
+	if (ike->cookie != NULL)
+		out_notify(o, v2N_COOKIE, ike->cookie, ike->cookie_len);
+	struct ike_payload p = { .type = IKEv2_NP_SA, .known = true, .u.sa = ike->offer->sa };
+	ike_put_payload(&o->b, &p);
+	struct crypto_cspan pub = crypto_ke_public(ike->ke);
+	p = (struct ike_payload){ .type = IKEv2_NP_KE, .known = true,
+				  .u.ke = { .group = ike->ke_group, .data = { pub.ptr, pub.len } } };
+	ike_put_payload(&o->b, &p);
+	p = (struct ike_payload){ .type = IKEv2_NP_Ni, .known = true,
+				  .u.nonce.data = { ike->ni, ike->ni_len } };
+	ike_put_payload(&o->b, &p);
+	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
+	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+	size_t len;
+	diag_t e = out_finish(o, &len);
+	if (e != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &e, "IKE_SA_INIT request");
+		free(o);
+		fail(ike, CTL_RC_INTERNAL_ERROR);
+		return;
+	}
+	free(ike->init_i);
+	ike->init_i = dup_span(o->buf, len);
+	ike->init_i_len = len;
+	ike_set_state(ike, IKE_SA_INIT_I);
+	ikev2_send_request(ike, o, len);
+	free(o);
+	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
+		jam_str(b, "sent IKE_SA_INIT request to ");
+		jam_endpoint_udp(b, &ike->remote);
+	}
+}
+
+void ike_sa_init_start(struct ike_sa *ike)
+{
+	diag_t d = ike_offer(ike->conn, &ike->offer);
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "cannot build IKE proposals");
+		fail(ike, CTL_RC_BADCONFIG);
+		return;
+	}
+	ike->ke_group = offer_first_ke(&ike->offer->sa);
+	const struct crypto_ke_group *g = crypto_ke_by_id(ike->ke_group);
+	if (g == NULL || !crypto_ke_supported(g)) {
+		llog(&ike->logger, LOG_SEV_ERROR, "the first key exchange group of ike= (%u) is not supported",
+		     ike->ke_group);
+		fail(ike, CTL_RC_BADCONFIG);
+		return;
+	}
+	ike->ni_len = IKEV2_NONCE_SIZE;
+	d = crypto_random(CRYPTO_SPAN(ike->ni, ike->ni_len));
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "nonce");
+		fail(ike, CTL_RC_CRYPTOFAILED);
+		return;
+	}
+	ike_submit_ke(ike, false, send_init_request);
+}
+
+static void init_keys_done(struct ike_sa *ike, diag_t *d)
+{
+	if (*d != NULL) {
+		llog(&ike->logger, LOG_SEV_ERROR, "IKE SA key derivation failed: %s", diag_str(*d));
+		fail(ike, CTL_RC_CRYPTOFAILED);
+		return;
+	}
+	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
+		jam_str(b, "processed IKE_SA_INIT response from ");
+		jam_endpoint_udp(b, &ike->remote);
+		jam_str(b, " {");
+		jam_ike_sa_choice_details(b, &ike->choice);
+		jam_str(b, "}, initiating IKE_AUTH");
+	}
+	ike_auth_start(ike);
+}
+
+void process_ike_sa_init_response(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
+{
+	(void)e;
+	const struct ike_message *m = rx->m;
+	if (memcmp(m->hdr.rspi, "\0\0\0\0\0\0\0\0", 8) == 0) {
+		llog(&ike->logger, LOG_SEV_INFO, "dropping IKE_SA_INIT response with a zero responder SPI");
+		return;
+	}
+	const struct ike_payload *sa = ike_message_get(m, IKEv2_NP_SA);
+	const struct ike_payload *ke = ike_message_get(m, IKEv2_NP_KE);
+	const struct ike_payload *nr = ike_message_get(m, IKEv2_NP_Ni);
+	struct ike_sa_choice choice;
+	diag_t d = ike_sa_accept(&ike->offer->sa, &sa->u.sa, false, &choice);
+	if (d == NULL && (!choice.has[IKEv2_TRANS_KE] || choice.id[IKEv2_TRANS_KE] != ke->u.ke.group ||
+			  ke->u.ke.group != ike->ke_group))
+		d = diag("the KE payload's group %u is not the one we sent (%u)", ke->u.ke.group,
+			 ike->ke_group);
+	if (d == NULL)
+		d = set_algs(ike, &choice);
+	if (d != NULL) {
+		llog(&ike->logger, LOG_SEV_ERROR, "IKE_SA_INIT response from %s rejected: %s",
+		     "the peer", diag_str(d));
+		diag_free(&d);
+		fail(ike, CTL_RC_FATAL);
+		return;
+	}
+	retransmit_stop(ike);
+	memcpy(ike->rspi, m->hdr.rspi, 8);
+	/* the table is keyed by ISPI: nothing to rehash */
+	memcpy(ike->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
+	ike->nr_len = nr->u.nonce.data.len;
+	free(ike->init_r);
+	ike->init_r = dup_span(rx->buf, rx->len);
+	ike->init_r_len = rx->len;
+	free(ike->peer_ke);
+	ike->peer_ke = dup_span(ke->u.ke.data.ptr, ke->u.ke.data.len);
+	ike->peer_ke_len = ke->u.ke.data.len;
+	ike->peer_childless_ok = ike_message_get_notify(m, v2N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	ike->next_msgid = 1;
+	check_nat(ike, m);
+	ike_submit_ke(ike, true, init_keys_done);
+}
+
+void process_ike_sa_init_notify(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
+{
+	(void)e;
+	const struct ike_message *m = rx->m;
+	if (ike->busy)
+		return;
+	const struct ike_payload *n = ike_message_get_notify(m, v2N_COOKIE);
+	if (n != NULL) {
+		if (n->u.n.data.len < 1 || n->u.n.data.len > 64) {
+			llog(&ike->logger, LOG_SEV_INFO, "dropping IKE_SA_INIT response with a %zu byte COOKIE",
+			     n->u.n.data.len);
+			return;
+		}
+		if (++ike->cookie_retries > IKEV2_MAX_COOKIES) {
+			llog(&ike->logger, LOG_SEV_ERROR, "responder keeps demanding a COOKIE; giving up");
+			fail(ike, CTL_RC_FATAL);
+			return;
+		}
+		free(ike->cookie);
+		ike->cookie = dup_span(n->u.n.data.ptr, n->u.n.data.len);
+		ike->cookie_len = n->u.n.data.len;
+		llog(&ike->logger, LOG_SEV_INFO, "received COOKIE from the responder; resending IKE_SA_INIT request with it");
+		retransmit_stop(ike);
+		diag_t none = NULL;
+		send_init_request(ike, &none);
+		return;
+	}
+	n = ike_message_get_notify(m, v2N_INVALID_KE_PAYLOAD);
+	if (n != NULL) {
+		uint16_t group = n->u.n.data.len == 2 ? (uint16_t)(n->u.n.data.ptr[0] << 8 | n->u.n.data.ptr[1]) : 0;
+		const struct crypto_ke_group *g = crypto_ke_by_id(group);
+		const struct crypto_ke_group *old = crypto_ke_by_id(ike->ke_group);
+		if (g == NULL || group == ike->ke_group || !offer_has_ke(&ike->offer->sa, group)) {
+			llog(&ike->logger, LOG_SEV_ERROR,
+			     "Received unauthenticated INVALID_KE_PAYLOAD response suggesting %s%u which we did not propose; giving up",
+			     g != NULL ? g->name : "group ", g != NULL ? 0 : group);
+			fail(ike, CTL_RC_FATAL);
+			return;
+		}
+		if (++ike->invalid_ke_retries > IKEV2_MAX_INVALID_KE) {
+			llog(&ike->logger, LOG_SEV_ERROR, "too many INVALID_KE_PAYLOAD responses; giving up");
+			fail(ike, CTL_RC_FATAL);
+			return;
+		}
+		llog(&ike->logger, LOG_SEV_INFO,
+		     "Received unauthenticated INVALID_KE_PAYLOAD response to DH %s; resending with suggested DH %s",
+		     old->name, g->name);
+		retransmit_stop(ike);
+		ike->ke_group = group;
+		crypto_ke_free(&ike->ke);
+		ike_set_state(ike, IKE_SA_INIT_I0);
+		ike_submit_ke(ike, false, send_init_request);
+		return;
+	}
+	for (const struct ike_payload *p = ike_message_get(m, IKEv2_NP_N); p != NULL;
+	     p = ike_message_next(m, p)) {
+		if (p->u.n.type < 16384) {
+			LLOG_JAMBUF(&ike->logger, LOG_SEV_ERROR, b) {
+				jam_str(b, "IKE_SA_INIT request rejected by peer: ");
+				jam_ike_notify(b, p->u.n.type);
+			}
+			fail(ike, CTL_RC_FATAL);
+			return;
+		}
+	}
+	ldbg(&ike->logger, "IKE_SA_INIT response with only status notifies; ignored");
+}
+
+/* ---- responder ---- */
+
+static void cookie_for(struct ikev2_engine *e, const struct ike_message *m, const ip_endpoint *remote,
+		       const struct ike_payload *ni, uint8_t out[32])
+{
+	struct crypto_cspan data[4] = {
+		CRYPTO_CSPAN(ni->u.nonce.data.ptr, ni->u.nonce.data.len),
+		CRYPTO_CSPAN(remote->addr.bytes, address_len(&remote->addr)),
+		CRYPTO_CSPAN(m->hdr.ispi, 8),
+		CRYPTO_CSPAN(e->cookie_secret, sizeof(e->cookie_secret)),
+	};
+	diag_t d = crypto_hash(IKEv2_HASH_SHA2_256, data, 4, out, 32);
+	if (d != NULL) {
+		diag_free(&d);
+		memset(out, 0, 32);
+	}
+}
+
+static void send_bare_notify(struct ikev2_engine *e, struct ikev2_rx *rx, uint16_t type,
+			     const void *data, size_t len)
+{
+	struct ikev2_out *o = malloc(sizeof(*o));
+	if (o == NULL)
+		abort();
+	static const uint8_t zero[8];
+	out_init_bare(o, rx->m->hdr.ispi, zero, ISAKMP_v2_IKE_SA_INIT, IKEv2_FLAG_RESPONSE, 0);
+	out_notify(o, type, data, len);
+	size_t n;
+	diag_t d = out_finish(o, &n);
+	if (d == NULL)
+		ikev2_send_raw(e, &rx->local, &rx->remote, o->buf, n);
+	else
+		llog_diag(&global_logger, LOG_SEV_ERROR, &d, "IKE_SA_INIT notification");
+	free(o);
+}
+
+static void send_init_response(struct ike_sa *ike, diag_t *d)
+{
+	if (*d != NULL) {
+		llog(&ike->logger, LOG_SEV_ERROR, "IKE SA key exchange failed: %s", diag_str(*d));
+		ike_sa_delete(ike);
+		return;
+	}
+	struct ikev2_out *o = malloc(sizeof(*o));
+	struct ike_sa_build *sab = malloc(sizeof(*sab));
+	if (o == NULL || sab == NULL)
+		abort();
+	out_init(o, ike, ISAKMP_v2_IKE_SA_INIT, true, 0);
+	ike_sa_choice_to_sa(&ike->choice, NULL, 0, sab);
+	struct ike_payload p = { .type = IKEv2_NP_SA, .known = true, .u.sa = sab->sa };
+	ike_put_payload(&o->b, &p);
+	struct crypto_cspan pub = crypto_ke_public(ike->ke);
+	p = (struct ike_payload){ .type = IKEv2_NP_KE, .known = true,
+				  .u.ke = { .group = ike->ke_group, .data = { pub.ptr, pub.len } } };
+	ike_put_payload(&o->b, &p);
+	p = (struct ike_payload){ .type = IKEv2_NP_Ni, .known = true,
+				  .u.nonce.data = { ike->nr, ike->nr_len } };
+	ike_put_payload(&o->b, &p);
+	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
+	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+	size_t len;
+	diag_t e = out_finish(o, &len);
+	free(sab);
+	if (e != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &e, "IKE_SA_INIT response");
+		free(o);
+		ike_sa_delete(ike);
+		return;
+	}
+	ike->init_r = dup_span(o->buf, len);
+	ike->init_r_len = len;
+	ike_set_state(ike, IKE_SA_INIT_R);
+	ikev2_send_response(ike, o, len, 0);
+	free(o);
+	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
+		jam_str(b, "sent IKE_SA_INIT response to ");
+		jam_endpoint_udp(b, &ike->remote);
+		jam_str(b, " {");
+		jam_ike_sa_choice_details(b, &ike->choice);
+		jam_str(b, "}");
+	}
+}
+
+void process_ike_sa_init_request(struct ikev2_engine *e, struct ike_sa *none, struct ikev2_rx *rx)
+{
+	(void)none;
+	const struct ike_message *m = rx->m;
+	endpoint_buf eb;
+	struct connection *c = e->ops->find_conn(e->ctx, &rx->local, &rx->remote);
+	if (c == NULL) {
+		llog(&global_logger, LOG_SEV_INFO,
+		     "dropping IKE_SA_INIT request from %s: no IKEv2 connection is configured for it",
+		     str_endpoint(&rx->remote, &eb));
+		return;
+	}
+	const struct ike_payload *sa = ike_message_get(m, IKEv2_NP_SA);
+	const struct ike_payload *ke = ike_message_get(m, IKEv2_NP_KE);
+	const struct ike_payload *ni = ike_message_get(m, IKEv2_NP_Ni);
+	/* cookies once too many IKE SAs are half-open (RFC 7296 2.6) */
+	if (e->sas.nr_halfopen >= e->halfopen_cookie_threshold) {
+		uint8_t want[32];
+		cookie_for(e, m, &rx->remote, ni, want);
+		const struct ike_payload *first = m->nr_payloads > 0 ? &m->payloads[0] : NULL;
+		bool ok = first != NULL && first->type == IKEv2_NP_N &&
+			  first->u.n.type == v2N_COOKIE && first->u.n.data.len == sizeof(want) &&
+			  crypto_memeq(first->u.n.data.ptr, want, sizeof(want));
+		if (!ok) {
+			llog(&c->logger, LOG_SEV_INFO,
+			     "%zu half-open IKE SAs: answering IKE_SA_INIT request from %s with a COOKIE",
+			     e->sas.nr_halfopen, str_endpoint(&rx->remote, &eb));
+			send_bare_notify(e, rx, v2N_COOKIE, want, sizeof(want));
+			return;
+		}
+	}
+	struct ike_sa_build *ours = NULL;
+	diag_t d = ike_offer(c, &ours);
+	if (d != NULL) {
+		llog_diag(&c->logger, LOG_SEV_ERROR, &d, "cannot build IKE proposals");
+		return;
+	}
+	struct ike_sa_choice choice;
+	d = ike_sa_choose(&ours->sa, &sa->u.sa, ke->u.ke.group, false, &choice);
+	free(ours);
+	if (d != NULL) {
+		llog(&c->logger, LOG_SEV_INFO, "IKE_SA_INIT request from %s: %s; responding with NO_PROPOSAL_CHOSEN",
+		     str_endpoint(&rx->remote, &eb), diag_str(d));
+		diag_free(&d);
+		send_bare_notify(e, rx, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (choice.id[IKEv2_TRANS_KE] != ke->u.ke.group) {
+		const struct crypto_ke_group *want = crypto_ke_by_id(choice.id[IKEv2_TRANS_KE]);
+		const struct crypto_ke_group *got = crypto_ke_by_id(ke->u.ke.group);
+		LLOG_JAMBUF(&c->logger, LOG_SEV_INFO, b) {
+			jam_str(b, "initiator guessed wrong key exchange group ");
+			if (got != NULL)
+				jam_str(b, got->name);
+			else
+				jam(b, "%u", ke->u.ke.group);
+			jam(b, "; responding with INVALID_KE_PAYLOAD requesting %s",
+			    want != NULL ? want->name : "?");
+		}
+		uint8_t g[2] = { (uint8_t)(choice.id[IKEv2_TRANS_KE] >> 8),
+				 (uint8_t)choice.id[IKEv2_TRANS_KE] };
+		send_bare_notify(e, rx, v2N_INVALID_KE_PAYLOAD, g, 2);
+		return;
+	}
+	struct ike_sa *ike = ike_sa_new(e, c, false, &rx->local, &rx->remote);
+	memcpy(ike->ispi, m->hdr.ispi, 8);
+	d = set_algs(ike, &choice);
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "IKE_SA_INIT request");
+		free(ike);
+		return;
+	}
+	sa_add_ike(&e->sas, ike);
+	ike->ke_group = choice.id[IKEv2_TRANS_KE];
+	ike->peer_ke = dup_span(ke->u.ke.data.ptr, ke->u.ke.data.len);
+	ike->peer_ke_len = ke->u.ke.data.len;
+	memcpy(ike->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
+	ike->ni_len = ni->u.nonce.data.len;
+	ike->nr_len = IKEV2_NONCE_SIZE;
+	d = crypto_random(CRYPTO_SPAN(ike->nr, ike->nr_len));
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "nonce");
+		ike_sa_delete(ike);
+		return;
+	}
+	ike->init_i = dup_span(rx->buf, rx->len);
+	ike->init_i_len = rx->len;
+	ike->peer_childless_ok = ike_message_get_notify(m, v2N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	ike->peer_msgid = 0;
+	check_nat(ike, m);
+	ike_set_state(ike, IKE_SA_INIT_R0);
+	ike_submit_ke(ike, true, send_init_response);
+}

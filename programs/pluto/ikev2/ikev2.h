@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The IKEv2 engine: IKE_SA_INIT, IKE_AUTH (PSK), INFORMATIONAL, with the
+ * SA tables of sa/.  Everything the engine needs from the outside goes
+ * through struct ikev2_ops, so that pluto plugs in its sockets, sd-event
+ * timers, worker pool, secrets and XFRM (ikev2/pluto_glue.c), and the
+ * unit tests plug in a queue, a fake clock, an inline worker and a fake
+ * kernel, and run an initiator and a responder in one process.
+ *
+ *   struct ikev2_engine *e = ikev2_engine_new(&ops, ctx, "west");
+ *   ikev2_initiate(e, conn, client, &opts);   -- ipsec up
+ *   ikev2_receive(e, &local, &remote, pkt, len);   -- a UDP datagram
+ *   ikev2_terminate(e, conn);                 -- ipsec down
+ *
+ * The engine never blocks: key generation, DH and the key schedule run
+ * as worker jobs; PSK AUTH and Child SA keymat (a few HMACs) run inline.
+ */
+#ifndef PLUTO_IKEV2_IKEV2_H
+#define PLUTO_IKEV2_IKEV2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "tern/crypto.h"
+#include "tern/ip.h"
+#include "tern/log.h"
+#include "tern/secrets.h"
+#include "sa/sa.h"
+#include "server/workers.h"
+
+struct connection;
+struct show;
+
+/* one direction of an ESP SA, as the kernel seam installs it */
+struct ikev2_kernel_sa {
+	bool inbound;
+	uint32_t spi;			/* host order */
+	uint32_t reqid;
+	ip_address src, dst;		/* outer addresses */
+	uint16_t encap_sport, encap_dport;	/* 0: no UDP encapsulation */
+	ip_subnet src_client, dst_client;	/* selectors */
+	bool transport;
+	bool esn;
+	unsigned replay_window;
+	/* IANA ids (tern/ike_iana.h) and the keymat lib/crypto exported */
+	unsigned encr_id, encr_key_bits;	/* key bits 0: the only size */
+	unsigned integ_id;		/* 0 for AEAD */
+	const uint8_t *encr_key;	/* key + salt/nonce */
+	size_t encr_key_len;
+	const uint8_t *integ_key;
+	size_t integ_key_len;
+	uint64_t lifetime_s;
+};
+
+struct ikev2_kernel_ops {
+	/* an inbound SPI from the kernel (ALLOCSPI) for SRC->DST */
+	diag_t (*alloc_spi)(void *ctx, const ip_address *src, const ip_address *dst,
+			    uint32_t reqid, uint32_t *spi);
+	diag_t (*add_sa)(void *ctx, const struct ikev2_kernel_sa *sa);
+	/* remove the state (SPI to DST); errors are logged by the caller */
+	diag_t (*del_sa)(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi);
+	/* policies out/in/fwd for the Child SA between the two clients */
+	diag_t (*add_policies)(void *ctx, const ip_subnet *local_client,
+			       const ip_subnet *remote_client, const ip_address *local,
+			       const ip_address *remote, uint32_t reqid, bool transport);
+	diag_t (*del_policies)(void *ctx, const ip_subnet *local_client,
+			       const ip_subnet *remote_client, uint32_t reqid);
+	/* byte counters of one state (GETSA) */
+	diag_t (*get_bytes)(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi,
+			    uint64_t *bytes);
+};
+
+struct ikev2_ops {
+	void (*send)(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
+		     const uint8_t *pkt, size_t len);
+	uint64_t (*now_ms)(void *ctx);		/* monotonic */
+	uint64_t (*wall_s)(void *ctx);		/* seconds since the epoch */
+	/* one-shot timer after DELAY_MS; returns a handle for cancel */
+	void *(*timer_start)(void *ctx, uint64_t delay_ms, void (*cb)(void *arg), void *arg);
+	void (*timer_cancel)(void *ctx, void *timer);
+	/* run JOB->run off the loop, then JOB->done on it */
+	void (*submit)(void *ctx, struct worker_job *job);
+	const struct secrets *(*secrets)(void *ctx);
+	/* responder: the connection for an IKE_SA_INIT from REMOTE to LOCAL */
+	struct connection *(*find_conn)(void *ctx, const ip_endpoint *local,
+					const ip_endpoint *remote);
+	/* the whack request that started a negotiation is over: RC */
+	void (*whack_done)(void *ctx, struct log_client *client, int rc);
+	const struct ikev2_kernel_ops *kernel;
+};
+
+struct ikev2_engine {
+	const struct ikev2_ops *ops;
+	void *ctx;
+	const char *name;		/* for debug lines */
+	struct sa_table sas;
+	unsigned halfopen_cookie_threshold;	/* demand cookies at or above */
+	uint8_t cookie_secret[32];
+	unsigned jobs_in_flight;
+};
+
+struct ikev2_initiate_opts {
+	bool childless;		/* IKE SA only (RFC 6023) */
+};
+
+diag_t ikev2_engine_new(const struct ikev2_ops *ops, void *ctx, const char *name,
+			struct ikev2_engine **out);
+/* deletes every SA (kernel state included, no notifications) and frees */
+void ikev2_engine_free(struct ikev2_engine **e);
+
+/*
+ * Start an IKE SA (and its first Child SA) for C.  CLIENT (may be NULL)
+ * sees the lines live.  Returns IKEV2_INITIATE_STARTED when CLIENT was
+ * attached to the new IKE SA: whack_done() reports the outcome later
+ * (perhaps before this returns).  Otherwise a CTL_RC_* code: OK when the
+ * IKE SA already exists, else a failure already logged.
+ */
+#define IKEV2_INITIATE_STARTED (-1)
+int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_client *client,
+		   const struct ikev2_initiate_opts *opts);
+/* delete C's SAs, sending Delete notifications; returns how many IKE SAs */
+unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c);
+/* delete C's SAs without telling the peer (connection going away) */
+void ikev2_forget_connection(struct ikev2_engine *e, struct connection *c);
+/* a datagram (non-ESP marker already stripped on port 4500) */
+void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_endpoint *remote,
+		   const uint8_t *pkt, size_t len);
+/* send an empty INFORMATIONAL request (liveness) on the IKE SA */
+void ikev2_send_liveness(struct ikev2_engine *e, struct ike_sa *ike);
+
+/* status */
+void ikev2_show_states(struct ikev2_engine *e, struct show *s);
+/* all Child SAs, or only those of connection NAME (NULL: all) */
+void ikev2_show_traffic(struct ikev2_engine *e, struct show *s, const char *name);
+void ikev2_show_brief(struct ikev2_engine *e, struct show *s);
+
+#endif

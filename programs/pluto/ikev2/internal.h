@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the files of ikev2/: not for the rest of pluto. */
+#ifndef PLUTO_IKEV2_INTERNAL_H
+#define PLUTO_IKEV2_INTERNAL_H
+
+#include "tern/ike.h"
+#include "tern/ike_proposal.h"
+#include "conn/connections.h"
+#include "kernel/kernel.h"
+#include "ikev2/ikev2.h"
+
+#define IKEV2_MSG_MAX 8192	/* largest message we build */
+#define IKEV2_NONCE_SIZE 32
+#define IKEV2_RETRANSMIT_FIRST_MS 500
+#define IKEV2_MAX_INVALID_KE 3
+#define IKEV2_MAX_COOKIES 3
+
+/* a received message being processed */
+struct ikev2_rx {
+	ip_endpoint local, remote;
+	uint8_t *buf;		/* our copy (SK is decrypted in place) */
+	size_t len;
+	struct ike_message *m;
+};
+
+/* payload sets of the transition table: bit (type - 32) */
+#define PB(t) (1ull << ((t) - 32))
+static inline bool rx_has(const struct ikev2_rx *rx, uint8_t type)
+{
+	return ike_message_get(rx->m, type) != NULL;
+}
+
+typedef void ikev2_handler_fn(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx);
+
+/*
+ * One transition: a message (exchange, request or response) arriving in
+ * one of STATES (bit per enum ike_sa_state; 0 = no IKE SA yet) with the
+ * REQUIRED payloads (all of them) and perhaps the OPTIONAL ones (N and V
+ * are always allowed), protected (inside SK) or not.  The first entry
+ * whose required payloads are all there is taken.
+ */
+struct ikev2_transition {
+	const char *story;
+	uint8_t exchange;
+	bool response;
+	unsigned states;
+	bool encrypted;
+	uint64_t required, optional;
+	ikev2_handler_fn *handler;
+};
+#define ST(s) (1u << (s))
+
+/* ---- ikev2.c: SAs, logging, jobs, whack ---- */
+struct ike_sa *ike_sa_new(struct ikev2_engine *e, struct connection *c, bool initiator,
+			  const ip_endpoint *local, const ip_endpoint *remote);
+struct child_sa *child_sa_new(struct ike_sa *ike);
+/* remove from the kernel and the tables; logs "ESP traffic information" */
+void child_sa_delete(struct child_sa *child);
+void ike_sa_delete(struct ike_sa *ike);
+/* the whack request is over (rc); no-op without a client */
+void ike_whack_done(struct ike_sa *ike, int rc);
+void ike_set_state(struct ike_sa *ike, enum ike_sa_state s);
+
+/* key exchange on a worker: generate (if no KE yet), then derive keys
+ * (if the peer's KE is known); NEXT runs on the loop with the IKE SA
+ * (only if it still exists) */
+struct ke_job;
+typedef void ke_next_fn(struct ike_sa *ike, diag_t *d);
+void ike_submit_ke(struct ike_sa *ike, bool derive, ke_next_fn *next);
+
+/* identities and secrets */
+void ike_local_id(const struct ike_sa *ike, struct id *out);	/* not owned */
+const struct id *ike_remote_id(const struct ike_sa *ike);
+diag_t id_to_payload(const struct id *id, uint8_t *type, uint8_t *buf, size_t size,
+		     size_t *len);
+diag_t id_from_payload(const struct ike_id_payload *p, struct id *out);
+diag_t ike_psk_auth(struct ike_sa *ike, bool ours, struct ike_span id_body,
+		    uint8_t *out, size_t *out_len);
+
+/* ---- send.c ---- */
+struct ikev2_out {
+	uint8_t buf[IKEV2_MSG_MAX];
+	struct ike_builder b;
+	struct ike_sa *ike;
+	bool sk;
+	struct ike_sk_spans spans;
+};
+void out_init(struct ikev2_out *o, struct ike_sa *ike, uint8_t exchange, bool response,
+	      uint32_t msgid);
+/* a message without an IKE SA (error replies to IKE_SA_INIT) */
+void out_init_bare(struct ikev2_out *o, const uint8_t ispi[8], const uint8_t rspi[8],
+		   uint8_t exchange, uint8_t flags, uint32_t msgid);
+void out_open_sk(struct ikev2_out *o);
+void out_notify(struct ikev2_out *o, uint16_t type, const void *data, size_t len);
+diag_t out_finish(struct ikev2_out *o, size_t *len);
+/* send as our request ike->next_msgid (which it advances), keep it for retransmission */
+void ikev2_send_request(struct ike_sa *ike, struct ikev2_out *o, size_t len);
+/* send as the response to the peer's request MSGID, keep it for duplicates */
+void ikev2_send_response(struct ike_sa *ike, struct ikev2_out *o, size_t len, uint32_t msgid);
+void ikev2_send_raw(struct ikev2_engine *e, const ip_endpoint *local, const ip_endpoint *remote,
+		    const uint8_t *pkt, size_t len);
+/* "192.0.2.2:UDP/500" */
+void jam_endpoint_udp(struct jambuf *b, const ip_endpoint *ep);
+/* decrypt the SK payload of RX in place and decode the inner payloads */
+diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx);
+
+/* ---- retransmit.c ---- */
+void retransmit_start(struct ike_sa *ike);
+void retransmit_stop(struct ike_sa *ike);	/* the response arrived */
+
+/* ---- dispatch.c ---- */
+void ikev2_dispatch(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx);
+
+/* ---- ike_sa_init.c ---- */
+void ike_sa_init_start(struct ike_sa *ike);
+ikev2_handler_fn process_ike_sa_init_request;
+ikev2_handler_fn process_ike_sa_init_response;
+ikev2_handler_fn process_ike_sa_init_notify;
+/* RFC 7296 2.23 hash of SPIs and an endpoint (SHA-1) */
+void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *ep,
+	      uint8_t out[20]);
+
+/* ---- ike_auth.c ---- */
+void ike_auth_start(struct ike_sa *ike);
+ikev2_handler_fn process_ike_auth_request;
+ikev2_handler_fn process_ike_auth_response;
+ikev2_handler_fn process_ike_auth_notify;
+
+/* ---- child.c ---- */
+/* our ESP proposals for C with our inbound SPI */
+diag_t child_offer(struct child_sa *child, bool initiator);
+void ts_from_subnet(const ip_subnet *s, struct ike_ts *ts);
+/* the TS payload holds one selector covering S (false: none) */
+bool ts_covers(const struct ike_ts_payload *p, const ip_subnet *s);
+diag_t child_alloc_spi(struct child_sa *child);
+/* keymat, SAs both ways, policies; on failure nothing stays installed */
+diag_t child_install(struct child_sa *child);
+void child_uninstall(struct child_sa *child);
+void child_log_established(struct child_sa *child);
+void jam_child_ts(struct jambuf *b, const struct child_sa *child);
+
+/* ---- informational.c ---- */
+ikev2_handler_fn process_informational_request;
+ikev2_handler_fn process_informational_response;
+/* tell the peer the Child SA is gone (INFORMATIONAL Delete, ESP) */
+void send_delete_child(struct child_sa *child);
+void send_delete_ike(struct ike_sa *ike);
+
+#endif

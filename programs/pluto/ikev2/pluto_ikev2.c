@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <systemd/sd-event.h>
+
+#include "tern/ctl.h"
+#include "auth/secrets_store.h"
+#include "conn/connections.h"
+#include "conn/show.h"
+#include "ctl/ctl_server.h"
+#include "ikev2/ikev2.h"
+#include "ikev2/pluto_ikev2.h"
+#include "kernel/kernel.h"
+#include "server/iface.h"
+#include "server/loop.h"
+#include "server/workers.h"
+
+struct ikev2_engine *pluto_ikev2;
+
+/* ---- transport ---- */
+
+static void send_udp(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
+		     const uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	for (const struct iface_endpoint *ifp = iface_endpoints(); ifp != NULL; ifp = ifp->next) {
+		if (!endpoint_eq(&ifp->local, local))
+			continue;
+		struct sockaddr_storage ss;
+		socklen_t sl = endpoint_to_sockaddr(remote, &ss);
+		uint8_t buf[IKE_NON_ESP_MARKER_SIZE + 65536];
+		const uint8_t *out = pkt;
+		size_t n = len;
+		if (ifp->esp_encap && len + IKE_NON_ESP_MARKER_SIZE <= sizeof(buf)) {
+			memset(buf, 0, IKE_NON_ESP_MARKER_SIZE);
+			memcpy(buf + IKE_NON_ESP_MARKER_SIZE, pkt, len);
+			out = buf;
+			n = len + IKE_NON_ESP_MARKER_SIZE;
+		}
+		if (sendto(ifp->fd, out, n, 0, (struct sockaddr *)&ss, sl) < 0) {
+			endpoint_buf eb;
+			llog(&global_logger, LOG_SEV_WARNING, "sendto %s failed: %s",
+			     str_endpoint(remote, &eb), strerror(errno));
+		}
+		return;
+	}
+	endpoint_buf lb;
+	llog(&global_logger, LOG_SEV_WARNING, "cannot send from %s: pluto does not listen there",
+	     str_endpoint(local, &lb));
+}
+
+void pluto_ikev2_packet(const ip_endpoint *local, const ip_endpoint *sender, const uint8_t *pkt,
+			size_t len)
+{
+	if (pluto_ikev2 == NULL)
+		return;
+	if (local->port == NAT_IKE_UDP_PORT) {
+		if (ike_udp4500_classify(&pkt, &len) != IKE_UDP4500_IKE)
+			return;
+	}
+	ikev2_receive(pluto_ikev2, local, sender, pkt, len);
+}
+
+/* ---- time ---- */
+
+static uint64_t now_ms(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t wall_s(void *ctx)
+{
+	(void)ctx;
+	return (uint64_t)time(NULL);
+}
+
+struct timer {
+	sd_event_source *src;
+	void (*cb)(void *arg);
+	void *arg;
+};
+
+static int on_time(sd_event_source *s, uint64_t usec, void *data)
+{
+	(void)s;
+	(void)usec;
+	struct timer *t = data;
+	void (*cb)(void *) = t->cb;
+	void *arg = t->arg;
+	sd_event_source_disable_unref(t->src);
+	free(t);
+	cb(arg);
+	return 0;
+}
+
+static void *timer_start(void *ctx, uint64_t delay_ms, void (*cb)(void *arg), void *arg)
+{
+	(void)ctx;
+	struct timer *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		abort();
+	t->cb = cb;
+	t->arg = arg;
+	int r = sd_event_add_time_relative(pluto_event, &t->src, CLOCK_MONOTONIC, delay_ms * 1000,
+					   1000, on_time, t);
+	if (r < 0) {
+		llog(&global_logger, LOG_SEV_ERROR, "cannot start a timer: %s", strerror(-r));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void timer_cancel(void *ctx, void *timer)
+{
+	(void)ctx;
+	struct timer *t = timer;
+	if (t == NULL)
+		return;
+	sd_event_source_disable_unref(t->src);
+	free(t);
+}
+
+/* ---- the rest ---- */
+
+static void submit(void *ctx, struct worker_job *job)
+{
+	(void)ctx;
+	workers_submit(job);
+}
+
+static const struct secrets *secrets(void *ctx)
+{
+	(void)ctx;
+	return secrets_store();
+}
+
+static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote)
+{
+	(void)ctx;
+	/* one walk per new IKE SA (not per packet): exact peer first, then %any */
+	size_t n;
+	struct connection **all = conn_sorted(&n);
+	struct connection *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct connection *c = all[i];
+		if (!conn_oriented(c) || (c->config != NULL && c->config->keyexchange != KE_IKEV2))
+			continue;
+		if (!address_eq(&conn_this(c)->host, &local->addr))
+			continue;
+		const ip_address *peer = &conn_that(c)->host;
+		if (address_eq(peer, &remote->addr)) {
+			best = c;
+			break;
+		}
+		if (best == NULL && !address_is_specified(peer) && conn_that(c)->config != NULL &&
+		    conn_that(c)->config->host == HOST_ANY)
+			best = c;
+	}
+	free(all);
+	return best;
+}
+
+static void whack_done(void *ctx, struct log_client *client, int rc)
+{
+	(void)ctx;
+	ctl_client_finish(client, rc, NULL);
+	log_client_release(&client);
+}
+
+/* ---- kernel ---- */
+
+static diag_t k_alloc_spi(void *ctx, const ip_address *src, const ip_address *dst, uint32_t reqid,
+			  uint32_t *spi)
+{
+	(void)ctx;
+	return kernel_alloc_spi(src, dst, IPPROTO_ESP, reqid, 0x1000, 0xffffffff, NULL, spi);
+}
+
+static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *s)
+{
+	(void)ctx;
+	struct kernel_sa sa = {
+		.id = { .src = s->src, .dst = s->dst, .spi = s->spi, .proto = IPPROTO_ESP },
+		.mode = s->transport ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL,
+		.reqid = s->reqid,
+		.update = s->inbound,	/* fills the larval SA of ALLOCSPI */
+		.inbound = s->inbound,
+		.replay_window = s->replay_window,
+		.esn = s->esn,
+		.lifetime = { .hard_seconds = s->lifetime_s },
+	};
+	if (s->transport) {
+		sa.sel_src = selector_from_subnet(&s->src_client);
+		sa.sel_dst = selector_from_subnet(&s->dst_client);
+	}
+	diag_t d = kernel_sa_set_algs(&sa, s->encr_id, s->encr_key_bits, s->integ_id, s->encr_key,
+				      s->encr_key_len, s->integ_key, s->integ_key_len);
+	if (d != NULL)
+		return d;
+	return kernel_add_sa(&sa, &global_logger);
+}
+
+static diag_t k_del_sa(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi)
+{
+	(void)ctx;
+	struct kernel_sa_id id = { .src = *src, .dst = *dst, .spi = spi, .proto = IPPROTO_ESP };
+	return kernel_del_sa(&id, &global_logger);
+}
+
+static diag_t k_get_bytes(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi,
+			  uint64_t *bytes)
+{
+	(void)ctx;
+	struct kernel_sa_id id = { .src = *src, .dst = *dst, .spi = spi, .proto = IPPROTO_ESP };
+	struct kernel_sa_counters c;
+	diag_t d = kernel_get_sa_counters(&id, &c);
+	if (d == NULL)
+		*bytes = c.bytes;
+	return d;
+}
+
+static void policy_ids(const ip_subnet *local, const ip_subnet *remote, struct kernel_policy_id ids[3])
+{
+	ip_selector l = selector_from_subnet(local), r = selector_from_subnet(remote);
+	ids[0] = (struct kernel_policy_id){ .src = l, .dst = r, .dir = KERNEL_DIR_OUT };
+	ids[1] = (struct kernel_policy_id){ .src = r, .dst = l, .dir = KERNEL_DIR_IN };
+	ids[2] = (struct kernel_policy_id){ .src = r, .dst = l, .dir = KERNEL_DIR_FWD };
+}
+
+static diag_t k_add_policies(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+			     const ip_address *local, const ip_address *remote, uint32_t reqid,
+			     bool transport)
+{
+	(void)ctx;
+	struct kernel_policy_id ids[3];
+	policy_ids(local_client, remote_client, ids);
+	unsigned n = transport ? 2 : 3;	/* no forwarding in transport mode */
+	for (unsigned i = 0; i < n; i++) {
+		bool out = ids[i].dir == KERNEL_DIR_OUT;
+		struct kernel_policy p = {
+			.id = ids[i],
+			.action = KERNEL_POLICY_ALLOW,
+			.has_tmpl = true,
+			.mode = transport ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL,
+			.proto = IPPROTO_ESP,
+			.reqid = reqid,
+			.tmpl_src = out ? *local : *remote,
+			.tmpl_dst = out ? *remote : *local,
+		};
+		diag_t d = kernel_add_policy(&p, true, &global_logger);
+		if (d != NULL) {
+			for (unsigned k = 0; k < i; k++) {
+				diag_t u = kernel_del_policy(&ids[k], &global_logger);
+				diag_free(&u);
+			}
+			return d;
+		}
+	}
+	return NULL;
+}
+
+static diag_t k_del_policies(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+			     uint32_t reqid)
+{
+	(void)ctx;
+	(void)reqid;
+	struct kernel_policy_id ids[3];
+	policy_ids(local_client, remote_client, ids);
+	diag_t first = NULL;
+	for (unsigned i = 0; i < 3; i++) {
+		diag_t d = kernel_del_policy(&ids[i], &global_logger);
+		/* transport mode has no fwd policy */
+		if (d != NULL && i == 2) {
+			diag_free(&d);
+			continue;
+		}
+		if (first == NULL)
+			first = d;
+		else
+			diag_free(&d);
+	}
+	return first;
+}
+
+static const struct ikev2_kernel_ops kernel_ops = {
+	.alloc_spi = k_alloc_spi,
+	.add_sa = k_add_sa,
+	.del_sa = k_del_sa,
+	.add_policies = k_add_policies,
+	.del_policies = k_del_policies,
+	.get_bytes = k_get_bytes,
+};
+
+static const struct ikev2_ops ops = {
+	.send = send_udp,
+	.now_ms = now_ms,
+	.wall_s = wall_s,
+	.timer_start = timer_start,
+	.timer_cancel = timer_cancel,
+	.submit = submit,
+	.secrets = secrets,
+	.find_conn = find_conn,
+	.whack_done = whack_done,
+	.kernel = &kernel_ops,
+};
+
+diag_t pluto_ikev2_start(int nhelpers)
+{
+	diag_t d = workers_start(pluto_event, nhelpers);
+	if (d != NULL)
+		return d;
+	d = ikev2_engine_new(&ops, NULL, "pluto", &pluto_ikev2);
+	if (d != NULL) {
+		workers_stop();
+		return d;
+	}
+	llog(&global_logger, LOG_SEV_INFO, "started %u crypto helper%s", workers_count(),
+	     workers_count() == 1 ? "" : "s");
+	return NULL;
+}
+
+void pluto_ikev2_stop(void)
+{
+	if (pluto_ikev2 == NULL)
+		return;
+	size_t n;
+	struct connection **all = conn_sorted(&n);
+	for (size_t i = 0; i < n; i++)
+		ikev2_terminate(pluto_ikev2, all[i]);
+	free(all);
+	/* jobs still running finish (their SAs are gone: results dropped) */
+	workers_stop();
+	ikev2_engine_free(&pluto_ikev2);
+}
+
+int pluto_ikev2_initiate(struct log_client *client, struct connection *c)
+{
+	if (pluto_ikev2 == NULL)
+		return CTL_RC_INTERNAL_ERROR;
+	struct log_client *held = client != NULL ? log_client_hold(client) : NULL;
+	int rc = ikev2_initiate(pluto_ikev2, c, held, NULL);
+	if (rc == IKEV2_INITIATE_STARTED)
+		return CTL_RC_DEFERRED;
+	if (held != NULL)
+		log_client_release(&held);
+	return rc;
+}
+
+int pluto_ikev2_terminate(struct connection *c)
+{
+	if (pluto_ikev2 == NULL)
+		return CTL_RC_OK;
+	if (ikev2_terminate(pluto_ikev2, c) == 0)
+		llog(&c->logger, LOG_SEV_INFO, "no IKE SA to terminate");
+	return CTL_RC_OK;
+}
+
+void pluto_ikev2_start_auto(void)
+{
+	size_t n;
+	struct connection **all = conn_sorted(&n);
+	for (size_t i = 0; i < n; i++)
+		if (all[i]->config != NULL && all[i]->config->autostart == AUTO_START)
+			(void)pluto_ikev2_initiate(NULL, all[i]);
+	free(all);
+}
+
+void pluto_ikev2_connection_gone(struct connection *c)
+{
+	if (pluto_ikev2 != NULL)
+		ikev2_terminate(pluto_ikev2, c);
+}
+
+void pluto_ikev2_show_states(struct show *s)
+{
+	if (pluto_ikev2 != NULL)
+		ikev2_show_states(pluto_ikev2, s);
+}
+
+void pluto_ikev2_show_traffic(struct show *s, const char *name)
+{
+	if (pluto_ikev2 != NULL)
+		ikev2_show_traffic(pluto_ikev2, s, name);
+}
+
+void pluto_ikev2_show_brief(struct show *s)
+{
+	if (pluto_ikev2 != NULL) {
+		ikev2_show_brief(pluto_ikev2, s);
+		return;
+	}
+	show_line(s, "IKE SAs: total(0), half-open(0), open(0), authenticated(0), anonymous(0)");
+	show_line(s, "IPsec SAs: total(0), authenticated(0), anonymous(0)");
+}
