@@ -695,7 +695,10 @@ diag_t conf_apply_conn(const struct keyword *kw, bool right, const char *value,
 			static const struct keyword k = { .type = KT_UINT, .size = sizeof(unsigned),
 							  .max = 1000000 };
 			diag_t d = apply_common(&k, value, &c->keyingtries);
-			return d == NULL ? NULL : diag("expecting a number or %%forever");
+			if (d == NULL)
+				return NULL;
+			diag_free(&d);
+			return diag("expecting a number or %%forever");
 		}
 	case KT_IKEV2: {
 		static const struct enum_name v[] = {
