@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tern/ike.h"
+#include "tern/ike_proposal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,6 +72,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	JAMBUF(names, 512);
 	jam_ike_payloads(&names, &msg);
 	CHECK(names.len > 0 || msg.nr_payloads == 0);
+
+	/* matching against untrusted SA payloads */
+	const struct ike_payload *sa = ike_message_get(&msg, IKEv2_NP_SA);
+	if (sa != NULL) {
+		static struct ike_sa_build ours[2], reply;
+		static bool init;
+		if (!init) {
+			static const uint8_t spi[4] = { 1, 2, 3, 4 };
+			struct ike_alg_proposals algs;
+			ike_alg_proposals_default(IKEv2_PROTO_IKE, &algs);
+			struct ike_sa_params params = { 0 };
+			CHECK(ike_alg_proposals_to_sa(&algs, &params, &ours[0]) == NULL);
+			ike_alg_proposals_default(IKEv2_PROTO_ESP, &algs);
+			params = (struct ike_sa_params){ .spi = spi, .spi_size = 4, .esn = IKE_ESN_EITHER };
+			CHECK(ike_alg_proposals_to_sa(&algs, &params, &ours[1]) == NULL);
+			init = true;
+		}
+		for (int i = 0; i < 2; i++) {
+			struct ike_sa_choice ch;
+			d = ike_sa_choose(&ours[i].sa, &sa->u.sa, IKEv2_KE_ECP_256, i == 1, &ch);
+			if (d == NULL) {
+				/* the answer we would send is one the peer accepts */
+				ike_sa_choice_to_sa(&ch, ch.spi, ch.spi_size, &reply);
+				struct ike_sa_choice acc;
+				d = ike_sa_accept(&sa->u.sa, &reply.sa, i == 1, &acc);
+				CHECK(d == NULL);
+				CHECK(acc.number == ch.number);
+				CHECK(memcmp(acc.id, ch.id, sizeof(acc.id)) == 0);
+				JAMBUF(cb, 256);
+				jam_ike_sa_choice(&cb, &ch);
+				jam_ike_sa_choice_details(&cb, &ch);
+			}
+			diag_free(&d);
+			d = ike_sa_accept(&ours[i].sa, &sa->u.sa, i == 1, &(struct ike_sa_choice){ 0 });
+			diag_free(&d);
+		}
+	}
 
 	const struct ike_payload *sk = ike_message_get(&msg, IKEv2_NP_SK);
 	if (sk == NULL)
