@@ -256,7 +256,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 			  !crypto_memeq(auth->u.auth.data.ptr, expect, expect_len)))
 		d = diag("AUTH payload does not match (pre-shared key mismatch?)");
 	if (d != NULL) {
-		llog(&ike->logger, LOG_SEV_ERROR, "authentication of the responder using authby=secret failed: %s",
+		llog(&ike->logger, LOG_SEV_INFO, "authentication of the responder using authby=secret failed: %s",
 		     diag_str(d));
 		diag_free(&d);
 		fail(ike, CTL_RC_FATAL);
@@ -276,7 +276,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 	const struct ike_payload *tsi = ike_message_get(m, IKEv2_NP_TSi);
 	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
 	if (err != NULL || sa == NULL || tsi == NULL || tsr == NULL) {
-		LLOG_JAMBUF(&child->logger, LOG_SEV_ERROR, b) {
+		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
 			jam_str(b, "IKE_AUTH response rejected Child SA with ");
 			if (err != NULL)
 				jam_ike_notify(b, err->u.n.type);
@@ -332,7 +332,7 @@ void process_ike_auth_notify(struct ikev2_engine *e, struct ike_sa *ike, struct 
 	(void)e;
 	retransmit_stop(ike);
 	const struct ike_payload *err = first_error(rx->m);
-	LLOG_JAMBUF(&ike->logger, LOG_SEV_ERROR, b) {
+	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
 		jam_str(b, "IKE SA authentication request rejected by peer: ");
 		if (err != NULL)
 			jam_ike_notify(b, err->u.n.type);
@@ -455,7 +455,7 @@ void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct
 			  !crypto_memeq(auth->u.auth.data.ptr, expect, expect_len)))
 		d = diag("AUTH payload does not match (pre-shared key mismatch?)");
 	if (d != NULL) {
-		llog(&ike->logger, LOG_SEV_ERROR, "authentication of the initiator using authby=secret failed: %s",
+		llog(&ike->logger, LOG_SEV_INFO, "authentication of the initiator using authby=secret failed: %s",
 		     diag_str(d));
 		diag_free(&d);
 		respond_error(ike, msgid, v2N_AUTHENTICATION_FAILED);

@@ -345,7 +345,7 @@ void process_ike_sa_init_notify(struct ikev2_engine *e, struct ike_sa *ike, stru
 	for (const struct ike_payload *p = ike_message_get(m, IKEv2_NP_N); p != NULL;
 	     p = ike_message_next(m, p)) {
 		if (p->u.n.type < 16384) {
-			LLOG_JAMBUF(&ike->logger, LOG_SEV_ERROR, b) {
+			LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
 				jam_str(b, "IKE_SA_INIT request rejected by peer: ");
 				jam_ike_notify(b, p->u.n.type);
 			}

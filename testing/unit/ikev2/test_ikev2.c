@@ -1,0 +1,899 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Two IKEv2 engines, west (initiator) and east (responder), in one
+ * process: messages go through a queue instead of sockets, time is a fake
+ * clock, worker jobs run when the test pumps them, and a fake kernel
+ * records the SAs and policies.  Every test drives a real negotiation
+ * (real NSS crypto) and checks what both sides logged and installed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <nss.h>
+
+#include "tern/conf.h"
+#include "tern/ctl.h"
+#include "tern/secrets.h"
+#include "conn/connections.h"
+#include "conn/show.h"
+#include "ikev2/ikev2.h"
+#include "sa/sa.h"
+
+/* ---- fake clock and timers ---- */
+
+static uint64_t now;
+
+struct timer {
+	uint64_t when;
+	void (*cb)(void *);
+	void *arg;
+	bool live;
+	struct timer *next;
+};
+static struct timer *timers;
+
+static uint64_t now_ms(void *ctx) { (void)ctx; return now; }
+static uint64_t wall_s(void *ctx) { (void)ctx; return 1700000000 + now / 1000; }
+
+static void *timer_start(void *ctx, uint64_t delay, void (*cb)(void *), void *arg)
+{
+	(void)ctx;
+	struct timer *t = calloc(1, sizeof(*t));
+	t->when = now + delay;
+	t->cb = cb;
+	t->arg = arg;
+	t->live = true;
+	t->next = timers;
+	timers = t;
+	return t;
+}
+
+static void timer_cancel(void *ctx, void *h)
+{
+	(void)ctx;
+	((struct timer *)h)->live = false;
+}
+
+/* fire the earliest live timer due by LIMIT; false when none */
+static bool fire_one(uint64_t limit)
+{
+	struct timer *best = NULL;
+	for (struct timer *t = timers; t != NULL; t = t->next)
+		if (t->live && t->when <= limit && (best == NULL || t->when < best->when))
+			best = t;
+	if (best == NULL)
+		return false;
+	best->live = false;
+	if (best->when > now)
+		now = best->when;
+	best->cb(best->arg);
+	return true;
+}
+
+static void timers_free(void)
+{
+	while (timers != NULL) {
+		struct timer *n = timers->next;
+		free(timers);
+		timers = n;
+	}
+}
+
+/* ---- worker jobs: queued, run by pump() ---- */
+
+static struct worker_job *jobs_head, *jobs_tail;
+
+static void submit(void *ctx, struct worker_job *job)
+{
+	(void)ctx;
+	job->next = NULL;
+	if (jobs_tail != NULL)
+		jobs_tail->next = job;
+	else
+		jobs_head = job;
+	jobs_tail = job;
+}
+
+static bool run_one_job(void)
+{
+	struct worker_job *j = jobs_head;
+	if (j == NULL)
+		return false;
+	jobs_head = j->next;
+	if (jobs_head == NULL)
+		jobs_tail = NULL;
+	j->run(j);
+	j->done(j, false);
+	return true;
+}
+
+/* ---- peers ---- */
+
+struct kernel_state {
+	struct ikev2_kernel_sa sa;
+	uint8_t encr[64], integ[64];
+	bool live;
+};
+
+struct peer {
+	const char *name;
+	struct ikev2_engine *e;
+	struct connection *conn;
+	struct ipsec_conf *conf;
+	struct secrets *secrets;
+	ip_endpoint ep;
+	/* fake kernel */
+	uint32_t next_spi;
+	struct kernel_state states[8];
+	unsigned nr_states;
+	int policies;
+	bool refuse_esp;
+	/* whack */
+	int whack_rc;
+	bool whack_done;
+	int client_token;
+	/* transport: drop what this peer sends while > 0 (or forever if -1) */
+	int drop_sends;
+	unsigned sent;
+};
+
+static struct peer west, east;
+
+static struct peer *other(struct peer *p) { return p == &west ? &east : &west; }
+
+struct packet {
+	struct peer *to;
+	ip_endpoint from, local;
+	uint8_t *data;
+	size_t len;
+	struct packet *next;
+};
+static struct packet *pkts_head, *pkts_tail;
+static uint64_t send_times[16];
+static unsigned nr_send_times;
+
+static void send_pkt(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
+		     const uint8_t *data, size_t len)
+{
+	struct peer *p = ctx;
+	p->sent++;
+	if (p == &west && nr_send_times < 16)
+		send_times[nr_send_times++] = now;
+	assert_true(endpoint_eq(local, &p->ep));
+	assert_true(endpoint_eq(remote, &other(p)->ep));
+	if (p->drop_sends != 0) {
+		if (p->drop_sends > 0)
+			p->drop_sends--;
+		return;
+	}
+	struct packet *k = calloc(1, sizeof(*k));
+	k->to = other(p);
+	k->from = *local;
+	k->local = *remote;
+	k->data = malloc(len);
+	memcpy(k->data, data, len);
+	k->len = len;
+	if (pkts_tail != NULL)
+		pkts_tail->next = k;
+	else
+		pkts_head = k;
+	pkts_tail = k;
+}
+
+static bool deliver_one(void)
+{
+	struct packet *k = pkts_head;
+	if (k == NULL)
+		return false;
+	pkts_head = k->next;
+	if (pkts_head == NULL)
+		pkts_tail = NULL;
+	ikev2_receive(k->to->e, &k->local, &k->from, k->data, k->len);
+	free(k->data);
+	free(k);
+	return true;
+}
+
+/* jobs and packets until nothing moves (no time passes) */
+static void pump(void)
+{
+	for (int i = 0; i < 1000; i++)
+		if (!run_one_job() && !deliver_one())
+			return;
+	fail_msg("pump: no quiescence");
+}
+
+/* let time pass up to LIMIT ms from now, pumping in between */
+static void run_for(uint64_t ms)
+{
+	uint64_t limit = now + ms;
+	pump();
+	while (fire_one(limit))
+		pump();
+	now = limit;
+}
+
+static const struct secrets *get_secrets(void *ctx) { return ((struct peer *)ctx)->secrets; }
+
+static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote)
+{
+	struct peer *p = ctx;
+	if (address_eq(&local->addr, &conn_this(p->conn)->host) &&
+	    address_eq(&remote->addr, &conn_that(p->conn)->host))
+		return p->conn;
+	return NULL;
+}
+
+static void whack_done(void *ctx, struct log_client *client, int rc)
+{
+	struct peer *p = ctx;
+	assert_ptr_equal(client, (struct log_client *)&p->client_token);
+	p->whack_rc = rc;
+	p->whack_done = true;
+}
+
+/* fake kernel */
+
+static diag_t k_alloc_spi(void *ctx, const ip_address *src, const ip_address *dst, uint32_t reqid,
+			  uint32_t *spi)
+{
+	(void)src; (void)dst; (void)reqid;
+	struct peer *p = ctx;
+	*spi = p->next_spi++;
+	return NULL;
+}
+
+static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *sa)
+{
+	struct peer *p = ctx;
+	if (p->refuse_esp)
+		return diag("kernel: adding ESP SA 0x%08x failed: kernel has no ESP support (CONFIG_INET_ESP): Protocol not supported",
+			    sa->spi);
+	assert_true(p->nr_states < 8);
+	struct kernel_state *k = &p->states[p->nr_states++];
+	k->sa = *sa;
+	assert_true(sa->encr_key_len <= sizeof(k->encr) && sa->integ_key_len <= sizeof(k->integ));
+	memcpy(k->encr, sa->encr_key, sa->encr_key_len);
+	if (sa->integ_key_len > 0)
+		memcpy(k->integ, sa->integ_key, sa->integ_key_len);
+	k->sa.encr_key = k->encr;
+	k->sa.integ_key = k->integ;
+	k->live = true;
+	return NULL;
+}
+
+static struct kernel_state *find_state(struct peer *p, uint32_t spi)
+{
+	for (unsigned i = 0; i < p->nr_states; i++)
+		if (p->states[i].live && p->states[i].sa.spi == spi)
+			return &p->states[i];
+	return NULL;
+}
+
+static unsigned live_states(struct peer *p)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->nr_states; i++)
+		n += p->states[i].live;
+	return n;
+}
+
+static diag_t k_del_sa(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi)
+{
+	(void)src; (void)dst;
+	struct kernel_state *k = find_state(ctx, spi);
+	if (k == NULL)
+		return diag("no SA 0x%08x", spi);
+	k->live = false;
+	return NULL;
+}
+
+static diag_t k_add_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc, const ip_address *l,
+			     const ip_address *r, uint32_t reqid, bool transport)
+{
+	(void)lc; (void)rc; (void)l; (void)r; (void)reqid;
+	((struct peer *)ctx)->policies += transport ? 2 : 3;
+	return NULL;
+}
+
+static diag_t k_del_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc, uint32_t reqid)
+{
+	(void)lc; (void)rc; (void)reqid;
+	struct peer *p = ctx;
+	p->policies -= 3;
+	return NULL;
+}
+
+static diag_t k_get_bytes(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi,
+			  uint64_t *bytes)
+{
+	(void)src; (void)dst;
+	if (find_state(ctx, spi) == NULL)
+		return diag("no SA");
+	*bytes = 84;
+	return NULL;
+}
+
+static const struct ikev2_kernel_ops kops = {
+	.alloc_spi = k_alloc_spi, .add_sa = k_add_sa, .del_sa = k_del_sa,
+	.add_policies = k_add_policies, .del_policies = k_del_policies, .get_bytes = k_get_bytes,
+};
+
+static const struct ikev2_ops ops = {
+	.send = send_pkt, .now_ms = now_ms, .wall_s = wall_s, .timer_start = timer_start,
+	.timer_cancel = timer_cancel, .submit = submit, .secrets = get_secrets,
+	.find_conn = find_conn, .whack_done = whack_done, .kernel = &kops,
+};
+
+/* ---- log capture ---- */
+
+#define MAX_LINES 400
+static char *lines[MAX_LINES];
+static unsigned nr_lines;
+
+static void sink(void *ctx, const struct log_line *l)
+{
+	(void)ctx;
+	if (l->severity == LOG_SEV_DEBUG || nr_lines >= MAX_LINES)
+		return;
+	lines[nr_lines++] = strndup(l->text, l->len);
+	if (getenv("IKEV2_TEST_VERBOSE") != NULL)
+		fprintf(stderr, "%s\n", lines[nr_lines - 1]);
+}
+
+static bool logged(const char *needle)
+{
+	for (unsigned i = 0; i < nr_lines; i++)
+		if (strstr(lines[i], needle) != NULL)
+			return true;
+	return false;
+}
+
+static void expect_log(const char *needle)
+{
+	if (!logged(needle)) {
+		for (unsigned i = 0; i < nr_lines; i++)
+			fprintf(stderr, "  log: %s\n", lines[i]);
+		fail_msg("no log line contains: %s", needle);
+	}
+}
+
+/* ---- set-up ---- */
+
+struct setup {
+	const char *west_conf;	/* extra lines for west's conn */
+	const char *east_conf;
+	const char *west_psk, *east_psk;
+};
+
+static void make_peer(struct peer *p, const char *name, bool is_west, const char *extra,
+		      const char *psk)
+{
+	char conf[2048];
+	snprintf(conf, sizeof(conf),
+		 "conn C\n"
+		 "\tleft=192.0.2.1\n\tleftid=@west\n%s"
+		 "\tright=192.0.2.2\n\trightid=@east\n\trightsubnet=10.0.2.0/24\n"
+		 "\tauthby=secret\n\tauto=add\n%s",
+		 extra != NULL && strstr(extra, "leftsubnet=") != NULL ? "" : "\tleftsubnet=10.0.1.0/24\n",
+		 extra != NULL ? extra : "");
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	ipsec_conf_parse_buffer(name, conf, strlen(conf), &p->conf);
+	assert_non_null(p->conf);
+	const struct conn_config *cc = ipsec_conf_find(p->conf, "C");
+	assert_non_null(cc);
+	if (cc->has_errors) {
+		for (unsigned i = 0; i < p->conf->nr_problems; i++)
+			fprintf(stderr, "%s\n", p->conf->problems[i].message);
+		fail_msg("bad test config");
+	}
+	struct connection *c = connection_alloc("C");
+	c->config = cc;
+	for (int e = 0; e < 2; e++) {
+		const struct conn_end *ce = e == LEFT_END ? &cc->left : &cc->right;
+		c->end[e].config = ce;
+		c->end[e].host = ce->host_addr;
+		c->end[e].client = ce->subnet;
+		c->end[e].id = id_clone(&ce->id);
+	}
+	c->local = is_west ? LEFT_END : RIGHT_END;
+	p->conn = c;
+	p->ep = (ip_endpoint){ .addr = conn_this(c)->host, .port = 500 };
+	char secrets[256];
+	snprintf(secrets, sizeof(secrets), "@west @east : PSK \"%s\"\n", psk);
+	secrets_parse_buffer(name, secrets, strlen(secrets), &p->secrets);
+	p->next_spi = is_west ? 0x1000aa00 : 0x2000bb00;
+	assert_null(ikev2_engine_new(&ops, p, name, &p->e));
+}
+
+static void setup_peers(const struct setup *s)
+{
+	now = 0;
+	nr_send_times = 0;
+	make_peer(&west, "west", true, s->west_conf, s->west_psk != NULL ? s->west_psk : "sesame-sesame-sesame");
+	make_peer(&east, "east", false, s->east_conf, s->east_psk != NULL ? s->east_psk : "sesame-sesame-sesame");
+}
+
+static void free_peer(struct peer *p)
+{
+	ikev2_engine_free(&p->e);
+	struct connection *c = p->conn;
+	if (c == NULL) {
+		ipsec_conf_free(&p->conf);
+		return;
+	}
+	for (int e = 0; e < 2; e++)
+		id_free(&c->end[e].id);
+	free(c->name);
+	free(c);
+	ipsec_conf_free(&p->conf);
+	secrets_free(&p->secrets);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pump();
+	free_peer(&west);
+	free_peer(&east);
+	while (pkts_head != NULL) {
+		struct packet *n = pkts_head->next;
+		free(pkts_head->data);
+		free(pkts_head);
+		pkts_head = n;
+	}
+	pkts_tail = NULL;
+	assert_null(jobs_head);
+	timers_free();
+	for (unsigned i = 0; i < nr_lines; i++)
+		free(lines[i]);
+	nr_lines = 0;
+	return 0;
+}
+
+static int initiate(bool childless)
+{
+	struct ikev2_initiate_opts o = { .childless = childless };
+	return ikev2_initiate(west.e, west.conn, (struct log_client *)&west.client_token, &o);
+}
+
+static struct ike_sa *only_ike(struct peer *p)
+{
+	size_t n;
+	struct ike_sa **v = sa_ike_sorted(&p->e->sas, &n);
+	struct ike_sa *ike = n == 1 ? v[0] : NULL;
+	free(v);
+	return ike;
+}
+
+/* initiator's outbound == responder's inbound, and the other way */
+static void expect_matching_sas(void)
+{
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(live_states(&east), 2);
+	for (unsigned i = 0; i < west.nr_states; i++) {
+		struct kernel_state *w = &west.states[i];
+		struct kernel_state *e = find_state(&east, w->sa.spi);
+		assert_non_null(e);
+		assert_true(w->sa.inbound != e->sa.inbound);
+		assert_int_equal(w->sa.encr_id, e->sa.encr_id);
+		assert_int_equal(w->sa.integ_id, e->sa.integ_id);
+		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
+		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
+		assert_int_equal(w->sa.integ_key_len, e->sa.integ_key_len);
+		if (w->sa.integ_key_len > 0)
+			assert_memory_equal(w->integ, e->integ, w->sa.integ_key_len);
+		assert_true(address_eq(&w->sa.src, &e->sa.src));
+		assert_true(address_eq(&w->sa.dst, &e->sa.dst));
+	}
+	assert_int_equal(west.policies, 3);
+	assert_int_equal(east.policies, 3);
+}
+
+static void establish(const struct setup *s, const char *xfrm)
+{
+	setup_peers(s);
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_log("\"C\" #1: initiating IKEv2 connection to 192.0.2.2 using UDP");
+	expect_log("\"C\" #1: sent IKE_SA_INIT request to 192.0.2.2:UDP/500");
+	expect_log("\"C\" #1: processed IKE_SA_INIT response from 192.0.2.2:UDP/500 {cipher=");
+	expect_log("}, initiating IKE_AUTH");
+	expect_log("\"C\" #1: sent IKE_AUTH request to 192.0.2.2:UDP/500 with shared-key-mac and FQDN '@west'; Child SA #2 {ESP <0x1000aa00}");
+	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'");
+	expect_log("\"C\" #1: responder established IKE SA; authenticated peer using authby=secret and FQDN '@west'");
+	expect_log("\"C\" #2: initiator established Child SA using #1; IPsec tunnel [10.0.1.0/24===10.0.2.0/24] {ESP/ESN=>0x2000bb00 <0x1000aa00 xfrm=");
+	expect_log("\"C\" #2: responder established Child SA using #1; IPsec tunnel [10.0.2.0/24===10.0.1.0/24] {ESP/ESN=>0x1000aa00 <0x2000bb00 xfrm=");
+	if (xfrm != NULL)
+		expect_log(xfrm);
+	expect_matching_sas();
+	struct ike_sa *w = only_ike(&west), *e = only_ike(&east);
+	assert_non_null(w);
+	assert_non_null(e);
+	assert_int_equal(w->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(e->state, ESTABLISHED_IKE_SA);
+	assert_memory_equal(w->ispi, e->ispi, 8);
+	assert_memory_equal(w->rspi, e->rspi, 8);
+}
+
+/* ---- tests ---- */
+
+static void test_aes_gcm_x25519(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tike=aes_gcm256-sha2_512;dh31\n\tesp=aes_gcm256\n",
+			   .east_conf = "\tike=aes_gcm256-sha2_512;dh31\n\tesp=aes_gcm256\n" };
+	establish(&s, "{cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH31}, initiating IKE_AUTH");
+	expect_log("xfrm=AES_GCM_16_256 DPD=passive}");
+	/* AES-GCM-16 256: 32 octets of key and 4 of salt */
+	assert_int_equal(west.states[0].sa.encr_key_len, 36);
+	assert_int_equal(west.states[0].sa.integ_key_len, 0);
+}
+
+static void test_aes_cbc_sha2_modp2048(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tike=aes256-sha2_256-modp2048\n\tesp=aes128-sha2_256\n",
+			   .east_conf = "\tike=aes256-sha2_256-modp2048\n\tesp=aes128-sha2_256\n" };
+	establish(&s, "{cipher=AES_CBC_256 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 ke=MODP2048}");
+	expect_log("xfrm=AES_CBC_128-HMAC_SHA2_256_128 DPD=passive}");
+	assert_int_equal(west.states[0].sa.encr_key_len, 16);
+	assert_int_equal(west.states[0].sa.integ_key_len, 32);
+}
+
+static void test_chacha20_ecp256(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tike=chacha20_poly1305-sha2_256-dh19\n\tesp=chacha20_poly1305\n",
+			   .east_conf = "\tike=chacha20_poly1305-sha2_256-dh19\n\tesp=chacha20_poly1305\n" };
+	establish(&s, "ke=DH19}, initiating IKE_AUTH");
+	expect_log("xfrm=CHACHA20_POLY1305");
+}
+
+struct shown {
+	char *line[16];
+	unsigned n;
+};
+
+static void collect(void *ctx, const char *text, size_t len)
+{
+	struct shown *o = ctx;
+	if (o->n < 16)
+		o->line[o->n++] = strndup(text, len);
+}
+
+static void test_status_lines(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	/* the defaults: AES-GCM-16 256, SHA2-512 prf, DH19 first */
+	expect_log("{cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}");
+	struct shown out = { .n = 0 };
+	struct show sh = { .line = collect, .ctx = &out };
+	ikev2_show_states(east.e, &sh);
+	ikev2_show_traffic(west.e, &sh, "C");
+	ikev2_show_traffic(west.e, &sh, "other");
+	ikev2_show_brief(west.e, &sh);
+	assert_int_equal(out.n, 6);
+	assert_string_equal(out.line[0], "#1: \"C\":500 ESTABLISHED_IKE_SA (established IKE SA); newest; idle;");
+	assert_string_equal(out.line[1], "#2: \"C\":500 ESTABLISHED_CHILD_SA (established Child SA); newest; eroute owner; IKE SA #1; idle;");
+	assert_string_equal(out.line[2], "#2: \"C\" esp.1000aa00@192.0.2.1 esp.2000bb00@192.0.2.2 tun.0@192.0.2.1 tun.0@192.0.2.2 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B");
+	assert_string_equal(out.line[3], "#2: \"C\", type=ESP, add_time=1700000000, inBytes=84, outBytes=84, maxBytes=2^63B, id='@east'");
+	assert_string_equal(out.line[4], "IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)");
+	assert_string_equal(out.line[5], "IPsec SAs: total(1), authenticated(1), anonymous(0)");
+	for (unsigned i = 0; i < out.n; i++)
+		free(out.line[i]);
+}
+
+static void test_psk_mismatch(void **state)
+{
+	(void)state;
+	struct setup s = { .east_psk = "not-the-same-secret" };
+	setup_peers(&s);
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	expect_log("\"C\" #1: authentication of the initiator using authby=secret failed: AUTH payload does not match (pre-shared key mismatch?)");
+	expect_log("\"C\" #1: responding to IKE_AUTH request with notification AUTHENTICATION_FAILED");
+	expect_log("\"C\" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED");
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(west.e->sas.nr_ike, 0);
+	assert_int_equal(east.e->sas.nr_ike, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_proposal_mismatch(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tike=aes256-sha2_256-modp2048\n",
+			   .east_conf = "\tike=aes_gcm256-sha2_512-dh19\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	expect_log("responding with NO_PROPOSAL_CHOSEN");
+	expect_log("\"C\" #1: IKE_SA_INIT request rejected by peer: NO_PROPOSAL_CHOSEN");
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
+}
+
+static void test_esp_proposal_mismatch(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tesp=aes128-sha2_256\n", .east_conf = "\tesp=aes_gcm256\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	expect_log("\"C\" #2: Child SA: no acceptable proposal");
+	expect_log("\"C\" #2: IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN");
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	/* the IKE SA stays, childless, on both ends */
+	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(only_ike(&east)->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(west.e->sas.nr_child + east.e->sas.nr_child, 0);
+}
+
+static void test_ts_mismatch(void **state)
+{
+	(void)state;
+	struct setup s = { .east_conf = "\tleftsubnet=10.9.0.0/24\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	expect_log("\"C\" #2: Child SA: the initiator's traffic selectors do not cover [10.0.2.0/24===10.9.0.0/24]; responding with TS_UNACCEPTABLE");
+	expect_log("\"C\" #2: IKE_AUTH response rejected Child SA with TS_UNACCEPTABLE");
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_invalid_ke(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tike=aes_gcm256-sha2_512;dh19+dh31\n",
+			   .east_conf = "\tike=aes_gcm256-sha2_512;dh31\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	expect_log("initiator guessed wrong key exchange group DH19; responding with INVALID_KE_PAYLOAD requesting DH31");
+	expect_log("\"C\" #1: Received unauthenticated INVALID_KE_PAYLOAD response to DH DH19; resending with suggested DH DH31");
+	expect_log("ke=DH31}, initiating IKE_AUTH");
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_matching_sas();
+}
+
+static void test_cookie(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	east.e->halfopen_cookie_threshold = 0;	/* always demand one */
+	initiate(false);
+	pump();
+	expect_log("0 half-open IKE SAs: answering IKE_SA_INIT request from 192.0.2.1:500 with a COOKIE");
+	expect_log("\"C\" #1: received COOKIE from the responder; resending IKE_SA_INIT request with it");
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_matching_sas();
+}
+
+static void test_retransmit_timeout(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tretransmit-timeout=10s\n" };
+	setup_peers(&s);
+	west.drop_sends = -1;
+	initiate(false);
+	run_for(30000);
+	expect_log("\"C\" #1: retransmitting IKE_SA_INIT request; will wait 0.5 seconds for response");
+	expect_log("\"C\" #1: retransmitting IKE_SA_INIT request; will wait 1 seconds for response");
+	expect_log("\"C\" #1: retransmitting IKE_SA_INIT request; will wait 4 seconds for response");
+	expect_log("\"C\" #1: IKE_SA_INIT_I: 10 second timeout exceeded after 5 retransmits.  No response (or no acceptable response) to our first IKEv2 message");
+	assert_int_equal(west.whack_rc, CTL_RC_NORETRANSMISSION);
+	/* first send at 0, then 0.5, 1, 2, 4, 8 seconds */
+	static const uint64_t want[] = { 0, 500, 1000, 2000, 4000, 8000 };
+	assert_int_equal(nr_send_times, 6);
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(send_times[i], want[i]);
+	assert_int_equal(west.e->sas.nr_ike, 0);
+}
+
+static void test_default_timeout_60s(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	west.drop_sends = -1;
+	initiate(false);
+	run_for(120000);
+	expect_log("\"C\" #1: IKE_SA_INIT_I: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our first IKEv2 message");
+}
+
+static void test_duplicate_request(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	initiate(false);
+	/* IKE_SA_INIT response goes through; the IKE_AUTH response is lost once */
+	pump();	/* everything happens at time 0 ... */
+	teardown(NULL);
+	setup_peers(&s);
+	initiate(false);
+	run_one_job();	/* west KE */
+	deliver_one();	/* IKE_SA_INIT request -> east */
+	run_one_job();	/* east KE + keys */
+	deliver_one();	/* response -> west */
+	run_one_job();	/* west keys -> IKE_AUTH request */
+	east.drop_sends = 1;	/* east's IKE_AUTH response is lost */
+	pump();
+	assert_false(west.whack_done);
+	run_for(600);
+	expect_log("\"C\" #1: retransmitting IKE_AUTH request; will wait 0.5 seconds for response");
+	expect_log("\"C\" #1: received duplicate IKE_AUTH request; retransmitting the response");
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	/* answered from the saved response: east installed its Child SA once */
+	assert_int_equal(east.nr_states, 2);
+	expect_matching_sas();
+}
+
+static void test_delete_from_initiator(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	expect_log("\"C\" #1: deleting IKE SA (ESTABLISHED_IKE_SA) and sending notification");
+	expect_log("\"C\" #1: sent INFORMATIONAL request to delete IKE SA");
+	expect_log("\"C\" #2: ESP traffic information: in=84B out=84B");
+	expect_log("\"C\" #1: received Delete SA payload: deleting IKE SA");
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
+	assert_int_equal(west.e->sas.nr_child + east.e->sas.nr_child, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+	assert_int_equal(west.policies + east.policies, 0);
+}
+
+static void test_delete_from_responder(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	assert_int_equal(ikev2_terminate(east.e, east.conn), 1);
+	pump();
+	expect_log("\"C\" #1: received Delete SA payload: deleting IKE SA");
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_childless(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	assert_int_equal(initiate(true), IKEV2_INITIATE_STARTED);
+	pump();
+	expect_log("IKE_AUTH request proposes no Child SA (SA, TSi and TSr are absent: childless)");
+	expect_log("\"C\" #1: initiator established IKE SA");
+	assert_false(logged("established Child SA"));
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	assert_int_equal(west.e->sas.nr_child + east.e->sas.nr_child, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+	assert_int_equal(only_ike(&east)->state, ESTABLISHED_IKE_SA);
+}
+
+static void test_kernel_refuses_esp_initiator(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	west.refuse_esp = true;
+	initiate(false);
+	pump();
+	expect_log("\"C\" #2: ERROR: Child SA not installed, the IKE SA stays up without it: kernel: adding ESP SA 0x1000aa00 failed: kernel has no ESP support (CONFIG_INET_ESP)");
+	expect_log("\"C\" #2: sent INFORMATIONAL request to delete Child SA (ESP SPI 0x1000aa00)");
+	expect_log("\"C\" #2: received Delete SA payload: deleting Child SA");
+	assert_false(logged("initiator established Child SA"));
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(west.e->sas.nr_child + east.e->sas.nr_child, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_kernel_refuses_esp_responder(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	east.refuse_esp = true;
+	initiate(false);
+	pump();
+	expect_log("\"C\" #2: ERROR: Child SA not installed; responding with NO_PROPOSAL_CHOSEN: kernel: adding ESP SA 0x2000bb00 failed: kernel has no ESP support");
+	expect_log("\"C\" #2: IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN");
+	assert_false(logged("established Child SA"));
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_liveness(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	unsigned before = east.sent;
+	ikev2_send_liveness(west.e, only_ike(&west));
+	pump();
+	assert_int_equal(east.sent, before + 1);
+	/* answered: nothing is retransmitted later */
+	unsigned wsent = west.sent;
+	run_for(5000);
+	assert_int_equal(west.sent, wsent);
+	assert_null(only_ike(&west)->req.pkt);
+}
+
+static void test_garbage_dropped(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	struct ike_sa *e = only_ike(&east);
+	/* a forged INFORMATIONAL for the IKE SA: integrity check fails */
+	uint8_t msg[80] = { 0 };
+	memcpy(msg, e->ispi, 8);
+	memcpy(msg + 8, e->rspi, 8);
+	msg[16] = IKEv2_NP_SK;
+	msg[17] = 0x20;
+	msg[18] = ISAKMP_v2_INFORMATIONAL;
+	msg[19] = IKEv2_FLAG_INITIATOR;
+	msg[23] = 2;	/* message ID 2 */
+	msg[27] = sizeof(msg);
+	msg[28] = 0;
+	msg[31] = sizeof(msg) - 28;
+	ikev2_receive(east.e, &east.ep, &west.ep, msg, sizeof(msg));
+	expect_log("dropping INFORMATIONAL request: ");
+	assert_int_equal(only_ike(&east)->state, ESTABLISHED_IKE_SA);
+	/* truncated headers are dropped quietly */
+	ikev2_receive(east.e, &east.ep, &west.ep, msg, 10);
+	assert_int_equal(east.e->sas.nr_ike, 1);
+}
+
+int main(void)
+{
+	if (NSS_NoDB_Init(NULL) != SECSuccess) {
+		fprintf(stderr, "NSS_NoDB_Init failed\n");
+		return 1;
+	}
+	log_add_sink(sink, NULL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_aes_gcm_x25519, teardown),
+		cmocka_unit_test_teardown(test_aes_cbc_sha2_modp2048, teardown),
+		cmocka_unit_test_teardown(test_chacha20_ecp256, teardown),
+		cmocka_unit_test_teardown(test_status_lines, teardown),
+		cmocka_unit_test_teardown(test_psk_mismatch, teardown),
+		cmocka_unit_test_teardown(test_proposal_mismatch, teardown),
+		cmocka_unit_test_teardown(test_esp_proposal_mismatch, teardown),
+		cmocka_unit_test_teardown(test_ts_mismatch, teardown),
+		cmocka_unit_test_teardown(test_invalid_ke, teardown),
+		cmocka_unit_test_teardown(test_cookie, teardown),
+		cmocka_unit_test_teardown(test_retransmit_timeout, teardown),
+		cmocka_unit_test_teardown(test_default_timeout_60s, teardown),
+		cmocka_unit_test_teardown(test_duplicate_request, teardown),
+		cmocka_unit_test_teardown(test_delete_from_initiator, teardown),
+		cmocka_unit_test_teardown(test_delete_from_responder, teardown),
+		cmocka_unit_test_teardown(test_childless, teardown),
+		cmocka_unit_test_teardown(test_kernel_refuses_esp_initiator, teardown),
+		cmocka_unit_test_teardown(test_kernel_refuses_esp_responder, teardown),
+		cmocka_unit_test_teardown(test_liveness, teardown),
+		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	NSS_Shutdown();
+	return rc;
+}
