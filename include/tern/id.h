@@ -8,7 +8,7 @@
  *   192.0.2.1, 2001:db8::1 address         (ID_IPV4_ADDR / ID_IPV6_ADDR)
  *   C=CA, O=Example, CN=west  distinguished name (ID_DER_ASN1_DN; kept as
  *                          text for now, DER comes with certificates)
- *   %any                   matches any peer identity
+ *   %any                   matches any peer identity (%any4, %any6 too)
  *   %fromcert              the identity is taken from the certificate
  *   %none                  no identity
  *   %null                  ID_NULL (RFC 7619)

@@ -71,7 +71,7 @@ diag_t ttoid(const char *src, struct id *out)
 			return diag("ID contains a control character");
 	struct id id = { .kind = ID_NONE };
 	if (src[0] == '%') {
-		if (strcmp(src, "%any") == 0)
+		if (strcmp(src, "%any") == 0 || strcmp(src, "%any4") == 0 || strcmp(src, "%any6") == 0)
 			id.kind = ID_ANY;
 		else if (strcmp(src, "%none") == 0)
 			id.kind = ID_NONE;

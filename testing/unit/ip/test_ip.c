@@ -292,6 +292,7 @@ static const struct { const char *in; enum id_kind kind; const char *out; } good
 	{ "/C=CA/O=Example/CN=west", ID_DER_ASN1_DN, "/C=CA/O=Example/CN=west" },
 	{ "@#0a1B2c", ID_KEY_ID, "@#0a1b2c" },
 	{ "%any", ID_ANY, "%any" },
+	{ "%any6", ID_ANY, "%any" },
 	{ "%fromcert", ID_FROMCERT, "%fromcert" },
 	{ "%none", ID_NONE, "(none)" },
 	{ "%null", ID_NULL, "ID_NULL" },
