@@ -26,6 +26,7 @@
 #include "conn/add.h"
 #include "conn/connections.h"
 #include "ctl/ctl_server.h"
+#include "ikev2/pluto_ikev2.h"
 #include "kernel/kernel.h"
 #include "log/sinks.h"
 #include "pluto.h"
@@ -371,6 +372,14 @@ int main(int argc, char **argv)
 		llog(&global_logger, LOG_SEV_WARNING,
 		     "no interface to listen on (yet); 'ipsec listen' rescans");
 
+	d = pluto_ikev2_start(pluto_setup != NULL ? pluto_setup->nhelpers : -1);
+	if (d != NULL) {
+		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		pidfile_remove();
+		exit(PLUTO_EXIT_FAIL);
+	}
+	connection_free_hook = pluto_ikev2_connection_gone;
+
 	d = ctl_server_start(pluto.ctlsocket);
 	if (d != NULL) {
 		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
@@ -382,6 +391,7 @@ int main(int argc, char **argv)
 	if (startup_conf != NULL)
 		conn_add_auto(startup_conf, &global_logger);
 	drop_capabilities(&global_logger);
+	pluto_ikev2_start_auto();
 
 	loop_notify_ready("Startup completed.");
 	llog(&global_logger, LOG_SEV_INFO, "listening for IKE messages; control socket %s", pluto.ctlsocket);
@@ -396,6 +406,8 @@ int main(int argc, char **argv)
 
 	llog(&global_logger, LOG_SEV_INFO, "shutting down");
 	loop_notify_stopping();
+	pluto_ikev2_stop();
+	connection_free_hook = NULL;
 	conn_table_clear();
 	kernel_shutdown(&global_logger);
 	iface_shutdown_all(&global_logger);

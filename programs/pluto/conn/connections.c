@@ -44,11 +44,15 @@ struct connection *connection_alloc(const char *name)
 	return c;
 }
 
+void (*connection_free_hook)(struct connection *c);
+
 void connection_free(struct connection **cp)
 {
 	struct connection *c = *cp;
 	if (c == NULL)
 		return;
+	if (connection_free_hook != NULL)
+		connection_free_hook(c);	/* its SAs go first */
 	for (int e = 0; e < 2; e++)
 		id_free(&c->end[e].id);
 	struct conn_config *config = (struct conn_config *)c->config;

@@ -58,6 +58,8 @@ static inline const struct end *conn_that(const struct connection *c)
 /* a bare connection (name and serial only), not in the table */
 struct connection *connection_alloc(const char *name);
 void connection_free(struct connection **c);
+/* called by connection_free() before anything is freed (pluto: the SAs) */
+extern void (*connection_free_hook)(struct connection *c);
 
 /* ---- the table ---- */
 void conn_table_add(struct connection *c);	/* the name must be free */

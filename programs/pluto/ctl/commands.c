@@ -9,6 +9,7 @@
 #include "conn/add.h"
 #include "conn/connections.h"
 #include "conn/show.h"
+#include "ikev2/pluto_ikev2.h"
 #include "ctl/ctl_server.h"
 #include "ctl/status.h"
 #include "pluto.h"
@@ -90,10 +91,13 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 		ctl_stream_connections(client, NULL);
 		return CTL_RC_DEFERRED;
 	case CTL_TRAFFICSTATUS:
-		/* no Child SA exists yet: nothing to list */
-		return req->has_name ? need_connection(req->name) : CTL_RC_OK;
+		if (req->has_name && need_connection(req->name) != CTL_RC_OK)
+			return CTL_RC_UNKNOWN_NAME;
+		pluto_ikev2_show_traffic(&s, req->has_name ? conn_by_name_or_serial(req->name)->name : NULL);
+		return CTL_RC_OK;
 	case CTL_SHOWSTATES:
-		return CTL_RC_OK;	/* no SA exists yet */
+		pluto_ikev2_show_states(&s);
+		return CTL_RC_OK;
 	case CTL_SHUTDOWN:
 		pluto_shutdown();
 		return CTL_RC_OK;
@@ -114,9 +118,13 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_DELETE:
 		return conn_delete_by_name(req->name, &global_logger);
 	case CTL_INITIATE:
-		return not_yet(req, "initiating");
+		if (need_connection(req->name) != CTL_RC_OK)
+			return CTL_RC_UNKNOWN_NAME;
+		return pluto_ikev2_initiate(client, conn_by_name_or_serial(req->name));
 	case CTL_TERMINATE:
-		return not_yet(req, "terminating");
+		if (need_connection(req->name) != CTL_RC_OK)
+			return CTL_RC_UNKNOWN_NAME;
+		return pluto_ikev2_terminate(conn_by_name_or_serial(req->name));
 	case CTL_ROUTE:
 		return not_yet(req, "routing");
 	case CTL_UNROUTE:

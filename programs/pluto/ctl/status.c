@@ -4,6 +4,7 @@
 #include "tern/conf.h"
 #include "tern-config.h"
 #include "ctl/status.h"
+#include "ikev2/pluto_ikev2.h"
 #include "kernel/kernel.h"
 #include "pluto.h"
 #include "server/iface.h"
@@ -96,8 +97,7 @@ void show_global_status(struct show *s)
 void show_brief_status(struct show *s)
 {
 	show_line(s, "State Information: DDoS cookies not required, Accepting new IKE connections");
-	show_line(s, "IKE SAs: total(0), half-open(0), open(0), authenticated(0), anonymous(0)");
-	show_line(s, "IPsec SAs: total(0), authenticated(0), anonymous(0)");
+	pluto_ikev2_show_brief(s);
 }
 
 void show_status_tail(struct show *s)
@@ -105,6 +105,10 @@ void show_status_tail(struct show *s)
 	show_line(s, "%s", "");
 	show_brief_status(s);
 	show_line(s, "%s", "");
+	if (pluto_ikev2_nr_states() > 0) {
+		pluto_ikev2_show_states(s);
+		show_line(s, "%s", "");
+	}
 	show_line(s, "Bare Shunt list:");
 	show_line(s, "%s", "");
 }

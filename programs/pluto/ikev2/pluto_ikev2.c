@@ -384,6 +384,11 @@ void pluto_ikev2_show_states(struct show *s)
 		ikev2_show_states(pluto_ikev2, s);
 }
 
+size_t pluto_ikev2_nr_states(void)
+{
+	return pluto_ikev2 == NULL ? 0 : pluto_ikev2->sas.nr_ike + pluto_ikev2->sas.nr_child;
+}
+
 void pluto_ikev2_show_traffic(struct show *s, const char *name)
 {
 	if (pluto_ikev2 != NULL)

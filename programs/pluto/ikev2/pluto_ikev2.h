@@ -35,6 +35,7 @@ void pluto_ikev2_start_auto(void);
 void pluto_ikev2_connection_gone(struct connection *c);
 /* status output; NAME NULL: every connection */
 void pluto_ikev2_show_states(struct show *s);
+size_t pluto_ikev2_nr_states(void);	/* IKE and Child SAs */
 void pluto_ikev2_show_traffic(struct show *s, const char *name);
 void pluto_ikev2_show_brief(struct show *s);
 

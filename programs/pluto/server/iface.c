@@ -15,6 +15,7 @@
 #include <netlink/route/route.h>
 #include <systemd/sd-event.h>
 
+#include "ikev2/pluto_ikev2.h"
 #include "server/iface.h"
 #include "server/loop.h"
 
@@ -148,10 +149,12 @@ static int on_packet(sd_event_source *s, int fd, uint32_t revents, void *data)
 		if (dbg(DBG_BASE)) {
 			endpoint_buf eb, lb;
 			llog(&global_logger, LOG_SEV_DEBUG,
-			     "received %zd bytes%s from %s on %s %s using UDP; no IKE yet, dropped",
-			     n, (msg.msg_flags & MSG_TRUNC) ? " (truncated)" : "",
+			     "received %zd bytes%s from %s on %s %s using UDP",
+			     n, (msg.msg_flags & MSG_TRUNC) ? " (truncated, dropped)" : "",
 			     str_endpoint(&sender, &eb), ifp->name, str_endpoint(&ifp->local, &lb));
 		}
+		if ((msg.msg_flags & MSG_TRUNC) == 0)
+			pluto_ikev2_packet(&ifp->local, &sender, packet, (size_t)n);
 	}
 }
 
