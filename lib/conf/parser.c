@@ -143,6 +143,15 @@ static const char *safe(const char *s, char *buf, size_t size)
 
 static void do_include(struct loader *L, const char *file, unsigned line, const char *pattern);
 
+static bool ttoduration_quiet(const char *value, uint64_t plain_ms, uint64_t *ms)
+{
+	diag_t d = ttoduration(value, plain_ms, ms);
+	if (d == NULL)
+		return true;
+	diag_free(&d);
+	return false;
+}
+
 static bool is_blank_or_comment(const char *p)
 {
 	p += strspn(p, " \t");
@@ -276,6 +285,17 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 					     key, wbuf, first->file, first->line);
 		section_add_problem(s, pi);
 		return;
+	}
+	/* a lifetime above its maximum is reduced, with a warning */
+	uint64_t ms;
+	if (kw->type == KT_DURATION && kw->max != 0 &&
+	    ttoduration_quiet(value, kw->plain_ms, &ms) && ms > kw->max) {
+		char max[32];
+		struct jambuf mb = jambuf_init(max, sizeof(max));
+		jam_duration(&mb, kw->max);
+		loader_problem(L, file, line, L->seq, problem_conn(s), false,
+			       "%s=%s in %s exceeds the maximum %s; using %s", key,
+			       safe(value, sbuf, sizeof(sbuf)), wbuf, max, max);
 	}
 	/* check the value now, once, against a scratch object */
 	diag_t d;

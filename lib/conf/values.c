@@ -443,12 +443,8 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 			return d;
 		if (ms < kw->min)
 			return diag("must be at least %llums", (unsigned long long)kw->min);
-		if (kw->max != 0 && ms > kw->max) {
-			char buf[32];
-			struct jambuf b = jambuf_init(buf, sizeof(buf));
-			jam_duration(&b, kw->max);
-			return diag("must not exceed %s", buf);
-		}
+		if (kw->max != 0 && ms > kw->max)
+			ms = kw->max;	/* as Libreswan: reduced (the loader warns) */
 		memcpy(field, &ms, sizeof(ms));
 		return NULL;
 	}

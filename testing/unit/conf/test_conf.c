@@ -143,6 +143,14 @@ static void check_conn_errors(const struct ipsec_conf *conf)
 		assert_false(ok->has_errors);
 }
 
+static void check_reduced(const struct ipsec_conf *conf)
+{
+	const struct conn_config *c = C(conf, "b");
+	assert_false(c->has_errors);
+	assert_int_equal(c->ikelifetime_ms, H(24));
+	assert_int_equal(c->ipsec_lifetime_ms, H(24));
+}
+
 static void check_bools(const struct ipsec_conf *conf)
 {
 	const struct conn_config *c = C(conf, "b");
@@ -514,11 +522,15 @@ static const struct conf_case cases[] = {
 	  { "t.conf:3: duplicate keyword 'ipsec-lifetime' in conn \"a\" (first set at t.conf:2)" },
 	  false, check_conn_errors },
 	{ "bad durations",
-	  "conn a\n\tikelifetime=8x\nconn b\n\tikelifetime=25h\nconn c\n\tretransmit-interval=0\n",
+	  "conn a\n\tikelifetime=8x\nconn c\n\tretransmit-interval=0\n",
 	  { "t.conf:2: invalid value ikelifetime='8x' in conn \"a\": expecting a duration such as 8h, 30m, 90s, 500ms or a plain number of seconds",
-	    "t.conf:4: invalid value ikelifetime='25h' in conn \"b\": must not exceed 1d",
-	    "t.conf:6: invalid value retransmit-interval='0' in conn \"c\": must be at least 1ms" },
+	    "t.conf:4: invalid value retransmit-interval='0' in conn \"c\": must be at least 1ms" },
 	  false, check_conn_errors },
+	{ "lifetimes above the maximum are reduced",
+	  "conn b\n\tikelifetime=25h\n\tsalifetime=2d\n",
+	  { "t.conf:2: warning: ikelifetime=25h in conn \"b\" exceeds the maximum 1d; using 1d",
+	    "t.conf:3: warning: salifetime=2d in conn \"b\" exceeds the maximum 1d; using 1d" },
+	  false, check_reduced },
 	{ "booleans",
 	  "conn b\n\trekey=no\n\treauth=yes\n\tnarrowing=yes\n\tpfs=no\n\tcompress=yes\n"
 	  "\tnat-keepalive=no\n\tmobike=yes\n\taggrmode=yes\n",
