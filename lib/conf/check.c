@@ -83,9 +83,12 @@ static diag_t check_end(const struct conn_config *c, const struct conn_end *e, b
 {
 	const char *n = end_name(right);
 	int hfam = e->host == HOST_ADDRESS ? e->host_addr.family : AF_UNSPEC;
-	if (c->hostaddrfamily != AF_UNSPEC && hfam != AF_UNSPEC && hfam != c->hostaddrfamily)
-		return diag("%s=%s does not match hostaddrfamily=%s", n,
-			    afi_name(hfam), c->hostaddrfamily == AF_INET ? "ipv4" : "ipv6");
+	if (c->hostaddrfamily != AF_UNSPEC && hfam != AF_UNSPEC && hfam != c->hostaddrfamily) {
+		address_buf ab;
+		return diag("%s=%s is not an %s address (hostaddrfamily=%s)", n,
+			    str_address(&e->host_addr, &ab), afi_name(c->hostaddrfamily),
+			    c->hostaddrfamily == AF_INET ? "ipv4" : "ipv6");
+	}
 	if (e->nexthop == NEXTHOP_ADDRESS && hfam != AF_UNSPEC && e->nexthop_addr.family != hfam)
 		return diag("%snexthop= and %s= are different address families", n, n);
 	if (!subnet_is_unset(&e->subnet) && c->clientaddrfamily != AF_UNSPEC &&

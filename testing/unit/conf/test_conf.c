@@ -425,7 +425,7 @@ static void check_checks(const struct ipsec_conf *conf)
 		{ "fam", "t.conf:6: conn \"fam\": left= and right= are different address families (IPv4 and IPv6)" },
 		{ "tr", "t.conf:9: conn \"tr\": type=transport cannot have leftsubnet= other than the host itself" },
 		{ "rt", "t.conf:14: conn \"rt\": retransmit-interval= is longer than retransmit-timeout=" },
-		{ "hf", "t.conf:19: conn \"hf\": left=IPv4 does not match hostaddrfamily=ipv6" },
+		{ "hf", "t.conf:19: conn \"hf\": left=192.0.2.1 is not an IPv6 address (hostaddrfamily=ipv6)" },
 		{ "never", "t.conf:23: conn \"never\": authby=never is only for type=passthrough, drop or reject" },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
