@@ -128,6 +128,11 @@ struct ike_sa_choice {
  * unknown transform types or transforms with unknown attributes are not
  * acceptable (RFC 7296 3.3.6).  Fails with a diag listing what the peer
  * proposed (the caller answers NO_PROPOSAL_CHOSEN).
+ *
+ * IKE_SA_INIT: pass the KE payload's group as PREFER_KE; when the chosen
+ * id[IKEv2_TRANS_KE] differs from it, answer INVALID_KE_PAYLOAD with the
+ * chosen group.  ESP/AH: OUT->spi is the peer's SPI (our outbound SA's);
+ * reply with ike_sa_choice_to_sa(choice, our inbound SPI, 4, ...).
  */
 diag_t ike_sa_choose(const struct ike_sa_payload *ours, const struct ike_sa_payload *peer,
 		     uint16_t prefer_ke, bool ignore_ke, struct ike_sa_choice *out);
