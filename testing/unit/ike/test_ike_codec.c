@@ -645,6 +645,16 @@ static void test_rejects(void **state)
 		size_t len = build_one(pkt, sizeof(pkt), r->type, r->flags, body, blen);
 		expect_reject(pkt, len, r->notify, r->what, r->name);
 	}
+	/* nonce bounds: 16 and 256 accepted, 257 rejected */
+	{
+		static uint8_t nonce[257], npkt[512];
+		size_t n = build_one(npkt, sizeof(npkt), IKEv2_NP_Ni, 0, nonce, 256);
+		decode_ok(npkt, n);
+		n = build_one(npkt, sizeof(npkt), IKEv2_NP_Ni, 0, nonce, 16);
+		decode_ok(npkt, n);
+		n = build_one(npkt, sizeof(npkt), IKEv2_NP_Ni, 0, nonce, 257);
+		expect_reject(npkt, n, SYN, "Ni payload at offset 32: nonce length 257 is not within 16..256", "nonce 257");
+	}
 	/* the unsupported critical payload is named for the notify */
 	uint8_t pkt[64];
 	static const uint8_t two[] = { 1, 2 };
