@@ -16,7 +16,7 @@ say() { printf '\n=== %s\n' "$*"; }
 say "two namespaces on one link: west 192.0.2.1 (10.0.1.0/24), east 192.0.2.2 (10.0.2.0/24)"
 netns_pair
 for h in west east; do
-    host_setup "$h"
+    HOST_SETUP_NSS=0 host_setup "$h"
     sed -i "s|@HOST@|$h|g" "$T/$h/ipsec.conf"
 done
 tx demo
@@ -24,6 +24,10 @@ for h in west east; do
     say "$h: ipsec.conf"
     sed 's/^/    /' "$T/$h/ipsec.conf"
 done
+
+say "an NSS database for each pluto"
+run west ipsec initnss
+run east ipsec initnss
 
 say "start a pluto in each namespace (ipsec start: no systemd here, so pluto directly)"
 run west ipsec start

@@ -84,7 +84,8 @@ netns_pair() {   # west and east on one veth link, each with its guarded net
 
 # host_setup HOST [CONF [SECRETS]] : files for HOST from the scenario dir
 # (default NAME/HOST.conf, NAME/HOST.secrets, else NAME/ipsec.conf ...);
-# @T@ in them becomes $T.  Makes the NSS database with `ipsec initnss`.
+# @T@ in them becomes $T.  Makes the NSS database with `ipsec initnss`
+# (unless HOST_SETUP_NSS=0).
 host_setup() {
     local h=$1 conf=${2:-} secrets=${3:-} d=$T/$1
     mkdir -p "$d/run" && chmod 700 "$d/run"
@@ -97,6 +98,7 @@ host_setup() {
         : > "$d/ipsec.secrets"
     fi
     chmod 600 "$d/ipsec.secrets"
+    [ "${HOST_SETUP_NSS:-1}" = 1 ] || return 0   # the caller runs initnss itself
     "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
         { cat "$d/initnss.out" >&2; fail "$h: ipsec initnss --nssdir $d/nss"; }
 }
