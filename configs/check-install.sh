@@ -28,6 +28,12 @@ want '6[04][04]' "$prefix/lib/tmpfiles.d/tern.conf"
 want '6[04][04]' "$sysconfdir/ipsec.conf"
 want 600 "$sysconfdir/ipsec.secrets"
 want '6[04][04]' "$prefix/share/doc/tern/examples/ipsec.conf"
+# man pages, when the build made them (docs feature)
+for m in "$b"/docs/*.[1-8]; do
+    [ -f "$m" ] || continue
+    n=${m##*/}
+    want '6[04][04]' "$prefix/share/man/man${n##*.}/$n"
+done
 # the installed front-end finds its helpers in libexec (through DESTDIR here)
 v=$(IPSEC_EXECDIR=$d$libexecdir "$d$sbindir/ipsec" --version) && echo "ok: $v" ||
     { echo "FAIL: installed ipsec --version"; bad=1; }
