@@ -160,7 +160,7 @@ reap_pluto() {
 
 # stop_pluto HOST : ipsec whack --shutdown, then reap
 stop_pluto() {
-    local h=$1 o=()
+    local h=$1
     [ -n "${PLUTO_PID[$h]:-}" ] || return 0
     ip netns exec "$h" "$WHACK" --rundir "$T/$h/run" --shutdown >/dev/null 2>&1 ||
         fail "$h: whack --shutdown failed"
