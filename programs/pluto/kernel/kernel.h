@@ -210,4 +210,40 @@ diag_t kernel_get_policy(const struct kernel_policy_id *id, struct kernel_policy
  */
 uint32_t kernel_policy_priority(const ip_selector *src, const ip_selector *dst);
 
+/*
+ * A Child SA as pluto installs it (kernel_child.c): the inbound and the
+ * outbound ESP SA and the policies that send traffic through them, all
+ * with one reqid.  Install order: inbound SA (UPDSA when it is the larval
+ * SA of kernel_alloc_spi()), outbound SA, then the policies out, in and,
+ * in tunnel mode, fwd, each added or replacing what is there (a trap
+ * policy, issue 4).  When one step fails everything installed before is
+ * removed again, the larval inbound SA included, and the first failure
+ * is returned: nothing is left that could claim the tunnel is up.
+ */
+struct kernel_child {
+	enum kernel_mode mode;
+	ip_address local, remote;	/* outer endpoints: the IKE addresses */
+	ip_selector local_ts, remote_ts;	/* negotiated traffic selectors */
+	uint32_t reqid;
+	uint32_t spi_in, spi_out;	/* host order; spi_in is ours, from kernel_alloc_spi() */
+	bool spi_in_larval;		/* spi_in came from kernel_alloc_spi(): UPDSA */
+	/* IANA ids and keymat (crypto_child_kernel_keys, i2r/r2i as the role says) */
+	unsigned encr_id, key_bits, integ_id;
+	const uint8_t *encr_in, *integ_in, *encr_out, *integ_out;
+	size_t encr_len, integ_len;
+	uint32_t replay_window;
+	bool esn;
+	struct kernel_lifetime lifetime;
+	struct kernel_mark mark_in, mark_out;
+	bool encap;			/* ESP in UDP (NAT-T) */
+	uint16_t local_port, remote_port;	/* encap ports, host order */
+};
+
+diag_t kernel_install_child(const struct kernel_child *c, const struct logger *logger);
+/* remove policies then SAs; failures are logged, and the first one returned */
+diag_t kernel_remove_child(const struct kernel_child *c, const struct logger *logger);
+/* GETSA on both SAs: for `ipsec trafficstatus` (inBytes/outBytes) */
+diag_t kernel_child_traffic(const struct kernel_child *c, struct kernel_sa_counters *in,
+			    struct kernel_sa_counters *out);
+
 #endif

@@ -19,6 +19,9 @@
  *   kernel-driver [-d] get-policy SRCSEL DSTSEL in|out|fwd
  *   kernel-driver [-d] del-policy SRCSEL DSTSEL in|out|fwd
  *   kernel-driver [-d] flush
+ *   kernel-driver [-d] child-up|child-down|child-traffic tunnel|transport LOCAL REMOTE
+ *       LOCALTS REMOTETS REQID SPI_IN SPI_OUT ALG [larval] [esn] [replay=N] [encap=LPORT:RPORT]
+ *       (kernel_install_child() & co; child-traffic prints "inBytes=N outBytes=N")
  *
  * REQID is an offset into the owned range (1 -> KERNEL_REQID_MIN + 1).
  * Keys are derived from the SPI, the same on both hosts (a test only!).
@@ -38,7 +41,7 @@ static void stderr_sink(void *ctx, const struct log_line *line)
 		line->text);
 }
 
-static void die_usage(const char *why)
+__attribute__((noreturn)) static void die_usage(const char *why)
 {
 	fprintf(stderr, "kernel-driver: %s (see the comment at the top of kernel-driver.c)\n", why);
 	exit(2);
@@ -131,6 +134,25 @@ static void keymat_sizes(unsigned encr, unsigned bits, unsigned integ, size_t *e
 	}
 }
 
+/* test keys: a pattern from the SPI, identical on both hosts */
+static void test_keys(uint32_t spi, uint8_t ek[64], uint8_t ik[64])
+{
+	for (size_t i = 0; i < 64; i++) {
+		ek[i] = (uint8_t)((spi >> (8 * (i % 4))) ^ (i * 29));
+		ik[i] = (uint8_t)((spi >> (8 * (i % 4))) ^ (i * 71 + 5));
+	}
+}
+
+static size_t alg_index(const char *name)
+{
+	size_t a = 0;
+	while (a < sizeof(algs) / sizeof(algs[0]) && strcmp(algs[a].name, name) != 0)
+		a++;
+	if (a == sizeof(algs) / sizeof(algs[0]))
+		die_usage("unknown algorithm");
+	return a;
+}
+
 static int add_sa(int argc, char **argv)
 {
 	if (argc < 6)
@@ -147,11 +169,7 @@ static int add_sa(int argc, char **argv)
 		sa.mode = KERNEL_MODE_TRANSPORT;
 	else
 		die_usage("mode is tunnel or transport");
-	size_t a = 0;
-	while (a < sizeof(algs) / sizeof(algs[0]) && strcmp(algs[a].name, argv[5]) != 0)
-		a++;
-	if (a == sizeof(algs) / sizeof(algs[0]))
-		die_usage("unknown algorithm");
+	size_t a = alg_index(argv[5]);
 	for (int i = 6; i < argc; i++) {
 		const char *o = argv[i];
 		if (strcmp(o, "update") == 0) {
@@ -191,14 +209,10 @@ static int add_sa(int argc, char **argv)
 			die_usage("unknown option");
 		}
 	}
-	/* test keys: a pattern from the SPI, identical on both hosts */
 	uint8_t ek[64], ik[64];
 	size_t elen, ilen;
 	keymat_sizes(algs[a].encr, algs[a].bits, algs[a].integ, &elen, &ilen);
-	for (size_t i = 0; i < sizeof(ek); i++) {
-		ek[i] = (uint8_t)((sa.id.spi >> (8 * (i % 4))) ^ (i * 29));
-		ik[i] = (uint8_t)((sa.id.spi >> (8 * (i % 4))) ^ (i * 71 + 5));
-	}
+	test_keys(sa.id.spi, ek, ik);
 	diag_t d = kernel_sa_set_algs(&sa, algs[a].encr, algs[a].bits, algs[a].integ, ek, elen,
 				      ilen > 0 ? ik : NULL, ilen);
 	if (d == NULL)
@@ -206,6 +220,71 @@ static int add_sa(int argc, char **argv)
 	explicit_bzero(ek, sizeof(ek));
 	explicit_bzero(ik, sizeof(ik));
 	return report(d);
+}
+
+static int child(const char *cmd, int argc, char **argv)
+{
+	if (argc < 9)
+		die_usage("child-*: MODE LOCAL REMOTE LOCALTS REMOTETS REQID SPI_IN SPI_OUT ALG [OPTION...]");
+	struct kernel_child c = {
+		.local = addr(argv[1]), .remote = addr(argv[2]),
+		.local_ts = sel(argv[3]), .remote_ts = sel(argv[4]),
+		.reqid = KERNEL_REQID_MIN + (uint32_t)num(argv[5]),
+		.spi_in = (uint32_t)num(argv[6]), .spi_out = (uint32_t)num(argv[7]),
+		.replay_window = 32,
+	};
+	if (strcmp(argv[0], "tunnel") == 0)
+		c.mode = KERNEL_MODE_TUNNEL;
+	else if (strcmp(argv[0], "transport") == 0)
+		c.mode = KERNEL_MODE_TRANSPORT;
+	else
+		die_usage("mode is tunnel or transport");
+	size_t a = alg_index(argv[8]);
+	for (int i = 9; i < argc; i++) {
+		const char *o = argv[i];
+		unsigned l, r;
+		if (strcmp(o, "larval") == 0)
+			c.spi_in_larval = true;
+		else if (strcmp(o, "esn") == 0)
+			c.esn = true;
+		else if (strncmp(o, "replay=", 7) == 0)
+			c.replay_window = (uint32_t)num(o + 7);
+		else if (strncmp(o, "encap=", 6) == 0 && sscanf(o + 6, "%u:%u", &l, &r) == 2 &&
+			 l <= 65535 && r <= 65535) {
+			c.encap = true;
+			c.local_port = (uint16_t)l;
+			c.remote_port = (uint16_t)r;
+		} else
+			die_usage("unknown option");
+	}
+	c.encr_id = algs[a].encr;
+	c.key_bits = algs[a].bits;
+	c.integ_id = algs[a].integ;
+	uint8_t ein[64], iin[64], eout[64], iout[64];
+	keymat_sizes(algs[a].encr, algs[a].bits, algs[a].integ, &c.encr_len, &c.integ_len);
+	test_keys(c.spi_in, ein, iin);
+	test_keys(c.spi_out, eout, iout);
+	c.encr_in = ein;
+	c.encr_out = eout;
+	c.integ_in = c.integ_len > 0 ? iin : NULL;
+	c.integ_out = c.integ_len > 0 ? iout : NULL;
+	int rc;
+	if (strcmp(cmd, "child-up") == 0) {
+		rc = report(kernel_install_child(&c, &global_logger));
+	} else if (strcmp(cmd, "child-down") == 0) {
+		rc = report(kernel_remove_child(&c, &global_logger));
+	} else {
+		struct kernel_sa_counters in, out;
+		rc = report(kernel_child_traffic(&c, &in, &out));
+		if (rc == 0)
+			printf("inBytes=%llu outBytes=%llu\n", (unsigned long long)in.bytes,
+			       (unsigned long long)out.bytes);
+	}
+	explicit_bzero(ein, sizeof(ein));
+	explicit_bzero(iin, sizeof(iin));
+	explicit_bzero(eout, sizeof(eout));
+	explicit_bzero(iout, sizeof(iout));
+	return rc;
 }
 
 static struct kernel_sa_id sa_id(int argc, char **argv)
@@ -304,6 +383,10 @@ int main(int argc, char **argv)
 	} else if (strcmp(cmd, "del-policy") == 0) {
 		struct kernel_policy_id id = policy_id(argc, argv);
 		rc = report(kernel_del_policy(&id, &global_logger));
+	} else if (strncmp(cmd, "child-", 6) == 0 &&
+		   (strcmp(cmd + 6, "up") == 0 || strcmp(cmd + 6, "down") == 0 ||
+		    strcmp(cmd + 6, "traffic") == 0)) {
+		rc = child(cmd, argc, argv);
 	} else if (strcmp(cmd, "flush") == 0) {
 		rc = report(kernel_flush_owned(&global_logger, "on request"));
 	} else {

@@ -361,6 +361,55 @@ static void test_policies(void **state)
 		    "no such policy: No such file or directory");
 }
 
+/* a Child SA as a unit: installed whole, or (here, without ESP) nothing left behind */
+static void test_child(void **state)
+{
+	(void)state;
+	bool esp = kernel_has_esp();
+	uint8_t ein[16], iin[32], eout[16], iout[32];
+	memset(ein, 1, sizeof(ein));
+	memset(iin, 2, sizeof(iin));
+	memset(eout, 3, sizeof(eout));
+	memset(iout, 4, sizeof(iout));
+	struct kernel_child c = {
+		.mode = KERNEL_MODE_TUNNEL, .local = W, .remote = E,
+		.local_ts = sel("10.0.1.0/24"), .remote_ts = sel("10.0.2.0/24"),
+		.reqid = KERNEL_REQID_MIN + 20, .spi_out = 0xabcd0001, .spi_in_larval = true,
+		.encr_id = IKEv2_ENCR_AES_CBC, .key_bits = 128, .integ_id = IKEv2_INTEG_HMAC_SHA2_256_128,
+		.encr_in = ein, .integ_in = iin, .encr_out = eout, .integ_out = iout,
+		.encr_len = 16, .integ_len = 32, .replay_window = 64,
+	};
+	assert_ok(kernel_alloc_spi(&E, &W, IPPROTO_ESP, c.reqid, 0x6000, 0x6fff, NULL, &c.spi_in));
+	assert_int_equal(count_lines("state", "proto esp"), 1);
+	diag_t d = kernel_install_child(&c, &global_logger);
+	if (!esp) {
+		char want[200];
+		snprintf(want, sizeof(want),
+			 "kernel: updating ESP SA 0x%08x 192.0.2.2->192.0.2.1 failed: "
+			 "kernel has no ESP support (CONFIG_INET_ESP): Protocol not supported", c.spi_in);
+		assert_diag(d, want);
+		/* the larval SA is gone too */
+		assert_int_equal(count_lines("state", "proto esp"), 0);
+		assert_int_equal(count_lines("policy", "dir "), 0);
+		/* bad keymat: refused before anything is sent, the larval SA removed */
+		assert_ok(kernel_alloc_spi(&E, &W, IPPROTO_ESP, c.reqid, 0x6000, 0x6fff, NULL, &c.spi_in));
+		c.integ_len = 20;
+		assert_diag(kernel_install_child(&c, &global_logger),
+			    "kernel: ESP integrity hmac(sha256): keymat is 20 octets, expected 32");
+		assert_int_equal(count_lines("state", "proto esp"), 0);
+	} else {
+		assert_ok(d);
+		assert_int_equal(count_lines("state", "proto esp"), 2);
+		assert_int_equal(count_lines("policy", "dir "), 3);
+		struct kernel_sa_counters in, out;
+		assert_ok(kernel_child_traffic(&c, &in, &out));
+		assert_int_equal(in.bytes + out.bytes, 0);
+		assert_ok(kernel_remove_child(&c, &global_logger));
+		assert_int_equal(count_lines("state", "proto esp"), 0);
+		assert_int_equal(count_lines("policy", "dir "), 0);
+	}
+}
+
 /* flush removes what we own and leaves what others installed */
 static void test_flush_owned(void **state)
 {
@@ -396,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_spi, clean),
 		cmocka_unit_test_setup(test_esp_sa, clean),
 		cmocka_unit_test_setup(test_policies, clean),
+		cmocka_unit_test_setup(test_child, clean),
 		cmocka_unit_test_setup(test_flush_owned, clean),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
