@@ -4,7 +4,9 @@
 # AES-CBC + HMAC-SHA2-256 with ESN, ChaCha20-Poly1305; tunnel and transport
 # mode) and policies in west and east; a ping passes; our GETSA reads
 # counters > 0 on both sides; our deletes leave no state and no policy;
-# the owned-only flush removes real SAs and leaves a foreign policy.
+# the owned-only flush removes real SAs and leaves a foreign policy;
+# kernel_install_child() brings up a whole Child SA (ESP in UDP), and
+# rolls back when a step fails.
 KD=$TERN_BUILDDIR/testing/scenarios/kernel-esp/kernel-driver
 if [ ! -x "$KD" ]; then
     fail "$KD is not built"
@@ -166,3 +168,59 @@ check "west keeps only the foreign policy" \
 run west ip xfrm policy flush
 empty west
 empty east
+
+# a Child SA as pluto installs it: kernel_install_child() with ALLOCSPI'd
+# inbound SPIs, ESP in UDP (the receiving side needs a UDP socket on 4500
+# with UDP_ENCAP_ESPINUDP, which pluto's NAT-T socket will be)
+tx child-encap
+note "kernel_install_child(): tunnel, AES-GCM, ESP in UDP 4500, then kernel_remove_child()"
+encap_pids=()
+for h in west east; do
+    ip netns exec $h python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 4500))
+s.setsockopt(socket.IPPROTO_UDP, 100, 2)   # UDP_ENCAP, UDP_ENCAP_ESPINUDP
+open(sys.argv[1], "w").close()
+time.sleep(120)
+' "$T/encap-$h.ready" &
+    encap_pids+=($!)
+done
+for ((i = 0; i < 100; i++)); do
+    [ -e "$T/encap-west.ready" ] && [ -e "$T/encap-east.ready" ] && break
+    sleep 0.1
+done
+run west kernel-driver alloc-spi $E $W 5 0x3002 0x3002
+run east kernel-driver alloc-spi $W $E 5 0x3001 0x3001
+run west kernel-driver child-up tunnel $W $E 10.0.1.0/24 10.0.2.0/24 5 0x3002 0x3001 gcm128 larval encap=4500:4500
+run east kernel-driver child-up tunnel $E $W 10.0.2.0/24 10.0.1.0/24 5 0x3001 0x3002 gcm128 larval encap=4500:4500
+run west ip xfrm state
+ping_through 10.0.1.1 10.0.2.1
+for h in west east; do
+    [ $h = west ] && args="$W $E 10.0.1.0/24 10.0.2.0/24 5 0x3002 0x3001" ||
+        args="$E $W 10.0.2.0/24 10.0.1.0/24 5 0x3001 0x3002"
+    # shellcheck disable=SC2086
+    run $h kernel-driver child-traffic tunnel $args gcm128
+    out=$(tail -n 1 "$tx_file")
+    [[ $out =~ ^inBytes=[1-9][0-9]*\ outBytes=[1-9][0-9]*$ ]] ||
+        fail "$h: trafficstatus counters of the child: $out"
+    # shellcheck disable=SC2086
+    run $h kernel-driver child-down tunnel $args gcm128
+    run $h ip xfrm state
+    run $h ip xfrm policy
+    empty $h
+done
+kill "${encap_pids[@]}" 2>/dev/null
+wait "${encap_pids[@]}" 2>/dev/null
+
+tx child-rollback
+note "kernel_install_child() fails at the outbound SA (its SPI is taken): the larval inbound SA is removed, the foreign SA stays"
+run west ip xfrm state add src $W dst $E proto esp spi 0x4001 reqid 42 mode tunnel \
+    aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+run west kernel-driver alloc-spi $E $W 6 0x4002 0x4002
+run west kernel-driver child-up tunnel $W $E 10.0.1.0/24 10.0.2.0/24 6 0x4002 0x4001 gcm128 larval
+run west ip xfrm state
+run west ip xfrm policy
+check "west keeps only the foreign SA" test "$(ip -n west xfrm state | grep -c '^src')" = 1
+run west ip xfrm state flush
+empty west
