@@ -120,7 +120,9 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_INITIATE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
-		return pluto_ikev2_initiate(client, conn_by_name_or_serial(req->name));
+		/* --asynchronous: the result is "started", the lines go to the log */
+		return pluto_ikev2_initiate(req->async ? NULL : client,
+					    conn_by_name_or_serial(req->name));
 	case CTL_TERMINATE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;

@@ -49,6 +49,7 @@ static void arm(struct ike_sa *ike, uint64_t delay)
 void retransmit_start(struct ike_sa *ike)
 {
 	ike->req.retransmits = 0;
+	ike->req.waited_ms = 0;
 	ike->req.started_ms = ike->eng->ops->now_ms(ike->eng->ctx);
 	arm(ike, conn_interval_ms(ike));
 }
@@ -70,8 +71,8 @@ static void on_timer(void *arg)
 	ike->req.timer = NULL;
 	if (ike->req.pkt == NULL)
 		return;
-	uint64_t now = e->ops->now_ms(e->ctx);
-	uint64_t elapsed = now - ike->req.started_ms;
+	/* counted on the schedule, not the clock: a late timer changes nothing */
+	uint64_t elapsed = ike->req.waited_ms += ike->req.delay_ms;
 	uint64_t timeout = conn_timeout_ms(ike);
 	if (elapsed >= timeout) {
 		bool first = ike->req.exchange == ISAKMP_v2_IKE_SA_INIT;

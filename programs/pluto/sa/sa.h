@@ -57,6 +57,7 @@ struct ike_request {
 	unsigned retransmits;
 	uint64_t delay_ms;	/* the wait in force */
 	uint64_t started_ms;	/* first transmission */
+	uint64_t waited_ms;	/* sum of the waits so far (the schedule) */
 };
 
 struct ike_sa {

@@ -1,6 +1,7 @@
 # scenario "auto-deprecated": `ipsec auto --add` works with a deprecation
-# warning naming the new verb; verbs whose IKE work is not built yet reach
-# pluto and get "not yet supported" (exit 60), newhostkey likewise.
+# warning naming the new verb; with no peer, `up` retransmits until
+# retransmit-timeout and fails (exit 51); verbs whose work is not built yet
+# reach pluto and get "not yet supported" (exit 60), newhostkey likewise.
 netns_pair
 host_setup west
 start_pluto west
@@ -11,9 +12,9 @@ run west ipsec auto --status
 run west ipsec auto --delete west-east
 run west ipsec add west-east
 run west ipsec up west-east
-check "ipsec up: not yet supported (60)" test $? -eq 60
+check "ipsec up: no response, timeout (51)" test $? -eq 51
 run west ipsec auto --up west-east
-check "ipsec auto --up: 60" test $? -eq 60
+check "ipsec auto --up: 51" test $? -eq 51
 run west ipsec down west-east
 run west ipsec route west-east
 run west ipsec unroute west-east

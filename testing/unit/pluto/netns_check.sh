@@ -230,8 +230,13 @@ check "delete manual: rc 0" test $rc -eq 0
 out=$(whack --name manual --delete 2>&1); rc=$?
 check "delete again: rc 21" test $rc -eq 21
 check "delete again: message" grep -q 'no connection or alias named "manual"' <<<"$out"
-out=$(whack --name west-east --initiate 2>&1); rc=$?
-check "initiate: not yet supported (rc 60)" test $rc -eq 60
+# no peer answers here: start the negotiation without waiting, then end it
+out=$(whack --name west-east --initiate --asynchronous 2>&1); rc=$?
+check "initiate --asynchronous: rc 0" test $rc -eq 0
+check "initiate: negotiation started" grep -q '"west-east" #1: initiating IKEv2 connection to 192.0.2.2 using UDP' <<<"$out"
+out=$(whack --name west-east --terminate 2>&1); rc=$?
+check "terminate: rc 0" test $rc -eq 0
+check "terminate: IKE SA deleted" grep -q '"west-east" #1: deleting IKE SA (IKE_SA_INIT_I' <<<"$out"
 out=$(whack --debug bogus 2>&1); rc=$?
 check "debug bogus refused" test $rc -ne 0
 out=$(whack --debug base 2>&1); rc=$?
