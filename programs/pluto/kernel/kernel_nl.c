@@ -128,13 +128,16 @@ bool kernel_nl_scan(const void *buf, size_t len, uint32_t seq, uint16_t want,
 /* NETLINK_EXT_ACK for the kernel's reasons, NETLINK_CAP_ACK so an error does not echo keys */
 static void tune_socket(struct nl_sock *sk)
 {
+	/* once per socket: a new one (kernel_init() again) has a new port id */
 	static struct nl_sock *tuned;
-	if (tuned == sk)
+	static uint32_t tuned_port;
+	if (tuned == sk && tuned_port == nl_socket_get_local_port(sk))
 		return;
 	int one = 1, fd = nl_socket_get_fd(sk);
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	tuned = sk;
+	tuned_port = nl_socket_get_local_port(sk);
 }
 
 int kernel_nl_transact(struct nl_msg *m, uint16_t want, struct kernel_reply *r)

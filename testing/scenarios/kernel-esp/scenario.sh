@@ -224,3 +224,35 @@ run west ip xfrm policy
 check "west keeps only the foreign SA" test "$(ip -n west xfrm state | grep -c '^src')" = 1
 run west ip xfrm state flush
 empty west
+
+tx child-ipv6
+note "kernel_install_child(): IPv6 outer and inner, AES-CBC + HMAC-SHA2-256, ESN"
+W6=2001:db8::1
+E6=2001:db8::2
+ip -n west addr add $W6/64 dev eth0 nodad
+ip -n east addr add $E6/64 dev eth0 nodad
+ip -n west addr add 2001:db8:1::1/128 dev dummy0 nodad
+ip -n east addr add 2001:db8:2::1/128 dev dummy0 nodad
+ip -n west route add 2001:db8:2::/64 via $E6 src 2001:db8:1::1
+ip -n east route add 2001:db8:1::/64 via $W6 src 2001:db8:2::1
+run west kernel-driver alloc-spi $E6 $W6 7 0x5002 0x5002
+run east kernel-driver alloc-spi $W6 $E6 7 0x5001 0x5001
+wargs="$W6 $E6 2001:db8:1::/64 2001:db8:2::/64 7 0x5002 0x5001"
+eargs="$E6 $W6 2001:db8:2::/64 2001:db8:1::/64 7 0x5001 0x5002"
+# shellcheck disable=SC2086
+run west kernel-driver child-up tunnel $wargs cbc128-sha256 larval esn replay=256
+# shellcheck disable=SC2086
+run east kernel-driver child-up tunnel $eargs cbc128-sha256 larval esn replay=256
+run west ip xfrm policy
+ping_through 2001:db8:1::1 2001:db8:2::1
+for h in west east; do
+    [ $h = west ] && args=$wargs || args=$eargs
+    # shellcheck disable=SC2086
+    run $h kernel-driver child-traffic tunnel $args cbc128-sha256
+    out=$(tail -n 1 "$tx_file")
+    [[ $out =~ ^inBytes=[1-9][0-9]*\ outBytes=[1-9][0-9]*$ ]] ||
+        fail "$h: trafficstatus counters of the IPv6 child: $out"
+    # shellcheck disable=SC2086
+    run $h kernel-driver child-down tunnel $args cbc128-sha256
+    empty $h
+done
