@@ -128,6 +128,13 @@ void child_sa_delete(struct child_sa *c)
 		child_uninstall(c);
 		llog(&c->logger, LOG_SEV_INFO, "ESP traffic information: in=%lluB out=%lluB",
 		     (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes);
+	} else if (c->spi_in != 0) {
+		/* the larval SA ALLOCSPI left: gone now rather than when it expires */
+		struct ike_sa *ike = c->ike;
+		diag_t d = e->ops->kernel->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, c->spi_in);
+		if (d != NULL)
+			ldbg(&c->logger, "no larval SA 0x%08x to remove: %s", c->spi_in, diag_str(d));
+		diag_free(&d);
 	}
 	sa_remove_child(&e->sas, c);
 	free(c->offer);
