@@ -246,4 +246,58 @@ diag_t kernel_remove_child(const struct kernel_child *c, const struct logger *lo
 diag_t kernel_child_traffic(const struct kernel_child *c, struct kernel_sa_counters *in,
 			    struct kernel_sa_counters *out);
 
+/*
+ * Kernel events (kernel_events.c), for issue 4's trap policies and
+ * rekeying: a second XFRM socket joined to the ACQUIRE and EXPIRE
+ * multicast groups, non-blocking, for the event loop to poll.
+ *
+ * ACQUIRE: a packet met an allowing policy with a template and no SA; the
+ * kernel made a larval SA and asks for one.  EXPIRE: an SA reached a soft
+ * (rekey now) or hard (it is gone) limit; larval SAs expire hard too.
+ */
+struct kernel_acquire {
+	ip_address src, dst;		/* the SA wanted: template's endpoints (tunnel) or the packet's */
+	ip_selector sel_src, sel_dst;	/* the packet: addresses, protocol, ports */
+	uint8_t proto;			/* IPPROTO_ESP */
+	uint32_t reqid;			/* of the policy's template, 0 when none */
+	uint32_t priority;		/* of the policy */
+	enum kernel_dir dir;
+	uint32_t seq;			/* the kernel's acquire sequence number */
+	struct kernel_mark mark;
+};
+
+struct kernel_expire {
+	struct kernel_sa_id id;
+	uint32_t reqid;
+	bool hard;
+	struct kernel_sa_counters counters;
+};
+
+enum kernel_event_type {
+	KERNEL_EVENT_ACQUIRE,
+	KERNEL_EVENT_EXPIRE,
+};
+
+struct kernel_event {
+	enum kernel_event_type type;
+	union {
+		struct kernel_acquire acquire;
+		struct kernel_expire expire;
+	};
+};
+
+typedef void kernel_event_cb(const struct kernel_event *e, void *ctx);
+
+/* open the event socket; *FD is for poll(POLLIN), kernel_events_close() closes it */
+diag_t kernel_events_open(int *fd);
+/*
+ * Read every event queued now (never blocks) and call CB for each
+ * ACQUIRE and EXPIRE; other messages and malformed ones are skipped (the
+ * latter logged).  *COUNT (may be NULL) gets the number of events passed
+ * to CB.  Fails only when the socket does (ENOBUFS: events were lost).
+ */
+diag_t kernel_events_read(kernel_event_cb *cb, void *ctx, const struct logger *logger,
+			  unsigned *count);
+void kernel_events_close(void);
+
 #endif

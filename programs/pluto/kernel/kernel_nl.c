@@ -212,7 +212,7 @@ diag_t kernel_failure(const char *what, int nlerr, const struct kernel_reply *r,
  * Decoders.  MSG is one whole netlink message (header included), as
  * kernel_nl_scan() copied it.
  */
-static const struct nlattr *find_attr(const uint8_t *msg, size_t len, size_t hdrlen, int type)
+const struct nlattr *kernel_find_attr(const uint8_t *msg, size_t len, size_t hdrlen, int type)
 {
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
 	while (off + sizeof(struct nlattr) <= len) {
@@ -255,7 +255,7 @@ bool kernel_decode_sa(const uint8_t *msg, size_t len, struct kernel_sa_counters 
 	return true;
 }
 
-static bool decode_selector(const struct xfrm_selector *s, ip_selector *src, ip_selector *dst)
+bool kernel_decode_selector(const struct xfrm_selector *s, ip_selector *src, ip_selector *dst)
 {
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return false;
@@ -288,7 +288,7 @@ bool kernel_decode_policy(const uint8_t *msg, size_t len, struct kernel_policy *
 	memcpy(&p, msg + NLMSG_HDRLEN, sizeof(p));
 	struct kernel_policy k;
 	memset(&k, 0, sizeof(k));
-	if (!decode_selector(&p.sel, &k.id.src, &k.id.dst))
+	if (!kernel_decode_selector(&p.sel, &k.id.src, &k.id.dst))
 		return false;
 	switch (p.dir) {
 	case XFRM_POLICY_IN: k.id.dir = KERNEL_DIR_IN; break;
@@ -302,7 +302,7 @@ bool kernel_decode_policy(const uint8_t *msg, size_t len, struct kernel_policy *
 	default: return false;
 	}
 	k.priority = p.priority;
-	const struct nlattr *a = find_attr(msg, len, sizeof(p), XFRMA_MARK);
+	const struct nlattr *a = kernel_find_attr(msg, len, sizeof(p), XFRMA_MARK);
 	if (a != NULL) {
 		struct xfrm_mark m;
 		if (a->nla_len < NLA_HDRLEN + sizeof(m))
@@ -311,7 +311,7 @@ bool kernel_decode_policy(const uint8_t *msg, size_t len, struct kernel_policy *
 		k.id.mark.value = m.v;
 		k.id.mark.mask = m.m;
 	}
-	a = find_attr(msg, len, sizeof(p), XFRMA_TMPL);
+	a = kernel_find_attr(msg, len, sizeof(p), XFRMA_TMPL);
 	if (a != NULL && a->nla_len >= NLA_HDRLEN + sizeof(struct xfrm_user_tmpl)) {
 		struct xfrm_user_tmpl t;
 		memcpy(&t, (const uint8_t *)a + NLA_HDRLEN, sizeof(t));

@@ -18,6 +18,7 @@
 #include "kernel/kernel.h"
 
 struct nl_sock;
+struct nlattr;
 struct nl_msg;
 struct jambuf;
 
@@ -66,6 +67,21 @@ diag_t kernel_failure(const char *what, int nlerr, const struct kernel_reply *r,
 bool kernel_decode_sa(const uint8_t *msg, size_t len, struct kernel_sa_counters *out,
 		      uint32_t *spi, uint32_t *reqid);
 bool kernel_decode_policy(const uint8_t *msg, size_t len, struct kernel_policy *out);
+
+/*
+ * Kernel events: every ACQUIRE/EXPIRE in one receive buffer to CB (pure,
+ * for the tests and the fuzz target).  Returns the number of events
+ * passed on; *MALFORMED (may be NULL) counts messages that were skipped
+ * because they did not decode.
+ */
+unsigned kernel_events_scan(const void *buf, size_t len, kernel_event_cb *cb, void *ctx,
+			    unsigned *malformed);
+bool kernel_decode_event(const uint8_t *msg, size_t len, struct kernel_event *out);
+
+/* the first attribute of TYPE after the fixed header (HDRLEN octets) of MSG, bounds-checked */
+const struct nlattr *kernel_find_attr(const uint8_t *msg, size_t len, size_t hdrlen, int type);
+/* an XFRM selector: family and prefix lengths checked */
+bool kernel_decode_selector(const struct xfrm_selector *s, ip_selector *src, ip_selector *dst);
 
 /* conversions */
 void kernel_to_xfrm_address(const ip_address *a, xfrm_address_t *x);

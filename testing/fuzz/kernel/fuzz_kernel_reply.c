@@ -3,7 +3,8 @@
  * libFuzzer target: what pluto reads from the XFRM netlink socket.  The
  * bytes go through kernel_nl_scan() (one receive buffer, our sequence
  * number 7) and, when a data reply was kept, through the SA and policy
- * decoders.  Whatever is accepted must be self-consistent.
+ * decoders; and as multicast events through kernel_events_scan()
+ * (ACQUIRE, EXPIRE).  Whatever is accepted must be self-consistent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,25 @@ static void check_selector(const ip_selector *s)
 {
 	FUZZ_CHECK(s->subnet.addr.family == AF_INET || s->subnet.addr.family == AF_INET6);
 	FUZZ_CHECK(s->subnet.prefix <= (s->subnet.addr.family == AF_INET ? 32 : 128));
+}
+
+static void on_event(const struct kernel_event *e, void *ctx)
+{
+	unsigned *n = ctx;
+	(*n)++;
+	if (e->type == KERNEL_EVENT_ACQUIRE) {
+		const struct kernel_acquire *a = &e->acquire;
+		check_selector(&a->sel_src);
+		check_selector(&a->sel_dst);
+		FUZZ_CHECK(a->src.family == AF_INET || a->src.family == AF_INET6);
+		FUZZ_CHECK(a->src.family == a->dst.family);
+		FUZZ_CHECK(a->dir <= KERNEL_DIR_FWD);
+	} else {
+		FUZZ_CHECK(e->type == KERNEL_EVENT_EXPIRE);
+		const struct kernel_expire *x = &e->expire;
+		FUZZ_CHECK(x->id.src.family == AF_INET || x->id.src.family == AF_INET6);
+		FUZZ_CHECK(x->id.src.family == x->id.dst.family);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -70,6 +90,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kernel_reply_free(&r);
 		FUZZ_CHECK(r.msg == NULL);
 	}
+	/* as multicast events */
+	unsigned seen = 0, bad = 0;
+	unsigned n = kernel_events_scan(buf, size, on_event, &seen, &bad);
+	FUZZ_CHECK(n == seen);
 	/* the decoders straight on the input, too */
 	struct kernel_sa_counters c;
 	(void)kernel_decode_sa(buf, size, &c, NULL, NULL);

@@ -4,6 +4,7 @@
 # XFRM requests with sequence number 7 (acks, errors with and without the
 # kernel's message, GETSA and GETPOLICY replies, other sequence numbers,
 # truncations).  usage: gen_corpus.py DIR
+# real-acquire and real-expire come from capture_events.sh (the kernel's own).
 import os, struct, sys
 
 NLMSG_ERROR, NEWSA, NEWPOLICY = 2, 16, 19

@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "kernel/kernel.h"
@@ -410,6 +413,101 @@ static void test_child(void **state)
 	}
 }
 
+struct seen {
+	unsigned acquires, expires;
+	struct kernel_acquire acquire;
+	struct kernel_expire expire;
+};
+
+static void on_event(const struct kernel_event *e, void *ctx)
+{
+	struct seen *s = ctx;
+	if (e->type == KERNEL_EVENT_ACQUIRE) {
+		s->acquires++;
+		s->acquire = e->acquire;
+	} else {
+		s->expires++;
+		s->expire = e->expire;
+	}
+}
+
+/* poll the event socket until WANT(S) or 5 s passed */
+static void wait_events(int fd, struct seen *s, bool (*want)(const struct seen *))
+{
+	for (int i = 0; i < 50 && !want(s); i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 100) > 0) {
+			unsigned n = 0;
+			assert_ok(kernel_events_read(on_event, s, &global_logger, &n));
+		}
+	}
+}
+
+static bool got_acquire(const struct seen *s) { return s->acquires > 0; }
+static bool got_expire(const struct seen *s) { return s->expires > 0; }
+
+/*
+ * A packet meets our trap-like policy: the kernel ACQUIREs (telling the
+ * template's endpoints, the packet and the reqid); its larval SA then
+ * expires (net.core.xfrm_acq_expires = 1) with a hard EXPIRE.
+ */
+static void test_events(void **state)
+{
+	(void)state;
+	int fd = -1;
+	assert_ok(kernel_events_open(&fd));
+	assert_true(fd >= 0);
+	run("echo 1 > /proc/sys/net/core/xfrm_acq_expires");
+	/*
+	 * No dummy/veth drivers on the host kernel: the packet leaves by lo,
+	 * whose routes skip XFRM unless disable_xfrm is cleared.
+	 */
+	run("echo 0 > /proc/sys/net/ipv4/conf/lo/disable_xfrm && ip link set lo up && "
+	    "ip addr add 10.0.1.1/32 dev lo && ip route add 10.0.2.0/24 dev lo");
+	struct kernel_policy out = tunnel_policy("10.0.1.0/24", "10.0.2.0/24", KERNEL_DIR_OUT,
+						 KERNEL_REQID_MIN + 30);
+	assert_ok(kernel_add_policy(&out, false, &global_logger));
+
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(u >= 0);
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(4321) };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	inet_pton(AF_INET, "10.0.1.1", &from.sin_addr);
+	inet_pton(AF_INET, "10.0.2.1", &to.sin_addr);
+	assert_int_equal(bind(u, (struct sockaddr *)&from, sizeof(from)), 0);
+	/* dropped while no SA exists (larval_drop): only the ACQUIRE matters */
+	(void)sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to));
+	close(u);
+
+	struct seen s = { 0 };
+	wait_events(fd, &s, got_acquire);
+	assert_int_equal(s.acquires, 1);
+	const struct kernel_acquire *a = &s.acquire;
+	address_buf ab;
+	selector_buf sb;
+	assert_string_equal(str_address(&a->src, &ab), "192.0.2.1");
+	assert_string_equal(str_address(&a->dst, &ab), "192.0.2.2");
+	assert_string_equal(str_selector(&a->sel_src, &sb), "10.0.1.1/32/UDP/4321");
+	assert_string_equal(str_selector(&a->sel_dst, &sb), "10.0.2.1/32/UDP/9");
+	assert_int_equal(a->proto, IPPROTO_ESP);
+	assert_int_equal(a->reqid, KERNEL_REQID_MIN + 30);
+	assert_int_equal(a->dir, KERNEL_DIR_OUT);
+	assert_int_equal(a->priority, kernel_policy_priority(&out.id.src, &out.id.dst));
+
+	wait_events(fd, &s, got_expire);
+	assert_int_equal(s.expires, 1);
+	const struct kernel_expire *x = &s.expire;
+	assert_true(x->hard);
+	assert_int_equal(x->reqid, KERNEL_REQID_MIN + 30);
+	assert_int_equal(x->id.proto, IPPROTO_ESP);
+	assert_int_equal(x->id.spi, 0);
+	assert_string_equal(str_address(&x->id.dst, &ab), "192.0.2.2");
+
+	kernel_events_close();
+	assert_ok(kernel_del_policy(&out.id, &global_logger));
+	run("ip route del 10.0.2.0/24 dev lo && ip addr del 10.0.1.1/32 dev lo");
+}
+
 /* flush removes what we own and leaves what others installed */
 static void test_flush_owned(void **state)
 {
@@ -446,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup(test_esp_sa, clean),
 		cmocka_unit_test_setup(test_policies, clean),
 		cmocka_unit_test_setup(test_child, clean),
+		cmocka_unit_test_setup(test_events, clean),
 		cmocka_unit_test_setup(test_flush_owned, clean),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
