@@ -1,0 +1,297 @@
+# testing/interop/peers.sh - the interop peers, sourced by guest.sh INSIDE the
+# UML guest after testing/scenarios/lib.sh.  One peer runs in namespace
+# "east" (192.0.2.2, guarding 10.0.2.0/24) against our pluto in "west".
+#   strongSwan charon 5.9.x with kernel-netlink (Debian strongswan-charon,
+#     driven with swanctl over a private vici socket)
+#   Libreswan 4.10 pluto, unpacked from its Debian .deb into $LSW_ROOT by
+#     install-peers.sh (the package conflicts with strongSwan's)
+# Files of the peer live under $T/east/ and are copied to $SCENARIO_OUT/east/.
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+CHARON=${CHARON:-/usr/lib/ipsec/charon}
+SWANCTL=${SWANCTL:-swanctl}
+: "${LSW_ROOT:=/var/lib/tern-interop/libreswan}"
+LSW_X=$LSW_ROOT/usr/libexec/ipsec
+PEER_PSK=${PEER_PSK:-tern interop shared secret, never logged}
+PEER_PID=
+T_START=$EPOCHREALTIME
+# lib.sh's log() with the seconds since the guest started the case
+log() { printf 'interop %s [%6.1fs]: %s\n' "${SCENARIO#interop-}" "$(elapsed "$T_START")" "$*" >&2; }
+
+elapsed() {   # elapsed T0 : seconds since $EPOCHREALTIME was T0
+    awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# ---------------------------------------------------------------------------
+# the network: lib.sh's west/east pair plus one address and route per side
+# ---------------------------------------------------------------------------
+interop_net() {
+    netns_pair || return 1
+    ip -n west addr add 10.0.1.1/32 dev dummy0
+    ip -n east addr add 10.0.2.1/32 dev dummy0
+    ip -n west route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
+    ip -n east route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+}
+
+# bytes HOST : the byte counters of HOST's XFRM states, one per line
+bytes() {
+    ip -n "$1" -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(bytes\).*/, "", $1); print $1 }'
+}
+# counted HOST : exactly two ESP states (in and out), both with bytes > 0
+counted() {
+    local b n=0
+    for b in $(bytes "$1"); do
+        [ "$b" -gt 0 ] 2>/dev/null || return 1
+        n=$((n + 1))
+    done
+    [ "$n" -eq 2 ]
+}
+no_states() { [ -z "$(ip -n "$1" xfrm state)" ]; }
+# no_policies HOST : no XFRM policy but the per-socket IKE bypass ones
+no_policies() { [ -z "$(ip -n "$1" xfrm policy | grep -E '^src ' | grep -Ev '^src (0\.0\.0\.0/0 dst 0\.0\.0\.0/0|::/0 dst ::/0) *$')" ]; }
+# ping_through FROM : 3 pings from FROM's guarded address to the other's
+ping_through() {
+    case $1 in
+        west) ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1 ;;
+        east) ip netns exec east ping -q -c 3 -i 0.2 -W 2 -I 10.0.2.1 10.0.1.1 ;;
+    esac > /dev/null
+}
+# xfrm_dump HOST LABEL : `ip -s xfrm state/policy` of HOST into its dir
+xfrm_dump() {
+    { echo "== $2"; ip -n "$1" -s xfrm state; ip -n "$1" xfrm policy; } >> "$T/$1/xfrm.out" 2>&1
+}
+# wait_for SECONDS CMD... : poll CMD every 0.2 s until it succeeds
+wait_for() {
+    local n=$(($1 * 5))
+    shift
+    while ((n-- > 0)); do
+        "$@" && return 0
+        sleep 0.2
+    done
+    "$@"
+}
+
+# tern_conf NAME IKE ESP : west's ipsec.conf (one conn NAME) and secrets
+tern_conf() {
+    local d=$T/west
+    mkdir -p "$d/run" && chmod 700 "$d/run"
+    cat > "$d/ipsec.conf" <<EOF
+config setup
+	plutodebug=${TERN_PLUTODEBUG:-none}
+
+conn $1
+	authby=secret
+	left=192.0.2.1
+	leftid=@west
+	leftsubnet=10.0.1.0/24
+	right=192.0.2.2
+	rightid=@east
+	rightsubnet=10.0.2.0/24
+	ike=$2
+	esp=$3
+	auto=add
+EOF
+    printf '@west @east : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
+    chmod 600 "$d/ipsec.secrets"
+    "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+        { cat "$d/initnss.out" >&2; fail "west: ipsec initnss"; }
+}
+
+# ---------------------------------------------------------------------------
+# strongSwan charon (kernel-netlink) in east
+# ---------------------------------------------------------------------------
+charon_available() {
+    [ -x "$CHARON" ] && command -v "$SWANCTL" > /dev/null
+}
+
+# swanctl with charon's strongswan.conf: it loads only the plugins named in
+# its swanctl { load } (the default set costs ~6 s at first use in UML)
+sw() { STRONGSWAN_CONF=$T/east/strongswan.conf "$SWANCTL" "$@" --uri "unix://$T/east/charon.vici"; }
+
+# charon_start PROPOSALS ESP_PROPOSALS : charon in east with conn/child "s2s"
+charon_start() {
+    local d=$T/east i
+    mkdir -p "$d"
+    cat > "$d/strongswan.conf" <<EOF
+charon {
+	load_modular = no
+	load = random nonce openssl aes sha1 sha2 hmac gcm gmp curve25519 kdf pem pkcs1 pubkey x509 kernel-netlink socket-default vici
+	install_routes = no
+	retransmit_tries = 3
+	retransmit_timeout = 2.0
+	filelog {
+		east {
+			path = $d/charon.log
+			time_format = %T
+			append = no
+			flush_line = yes
+			default = 1
+			ike = 2
+			knl = 2
+			cfg = 2
+		}
+	}
+	syslog {
+		daemon {
+			default = -1
+		}
+	}
+	plugins {
+		vici {
+			socket = unix://$d/charon.vici
+		}
+	}
+}
+swanctl {
+	load = pem
+}
+EOF
+    cat > "$d/swanctl.conf" <<EOF
+connections {
+	s2s {
+		version = 2
+		local_addrs = 192.0.2.2
+		remote_addrs = 192.0.2.1
+		proposals = $1
+		mobike = no
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = psk
+			id = east
+		}
+		remote {
+			auth = psk
+			id = west
+		}
+		children {
+			s2s {
+				mode = tunnel
+				local_ts = 10.0.2.0/24
+				remote_ts = 10.0.1.0/24
+				esp_proposals = $2
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-s2s {
+		id-1 = east
+		id-2 = west
+		secret = "$PEER_PSK"
+	}
+}
+EOF
+    # ip netns exec gives charon a private mount namespace: a tmpfs /run for
+    # its compiled-in /run/charon.pid
+    STRONGSWAN_CONF=$d/strongswan.conf ip netns exec east \
+        sh -c "mount -t tmpfs tmpfs /run && exec '$CHARON'" > "$d/charon.stderr" 2>&1 &
+    PEER_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$d/charon.vici" ] && break
+        kill -0 "$PEER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    sw --load-all --file "$d/swanctl.conf" > "$d/load.out" 2>&1 ||
+        { cat "$d/load.out" "$d/charon.stderr" >&2; fail "east: charon did not start or load its config"; return 1; }
+    log "charon (pid $PEER_PID) in east: ike $1, esp $2"
+}
+
+charon_stop() {
+    [ -n "$PEER_PID" ] || return 0
+    kill "$PEER_PID" 2>/dev/null
+    wait "$PEER_PID"
+    PEER_PID=
+}
+
+# charon_sas : the IKE/Child SAs charon has (swanctl --list-sas), saved too
+charon_sas() {
+    sw --list-sas 2>&1 | tee -a "$T/east/list-sas.out"
+}
+charon_has_child() { charon_sas | grep -q 'INSTALLED, TUNNEL'; }
+charon_no_sas() { [ -z "$(charon_sas | grep -E 'ESTABLISHED|INSTALLED')" ]; }
+
+# ---------------------------------------------------------------------------
+# Libreswan 4.10 pluto in east
+# ---------------------------------------------------------------------------
+libreswan_available() {
+    [ -x "$LSW_X/pluto" ] && [ -x "$LSW_X/whack" ] && [ -x "$LSW_X/addconn" ]
+}
+
+lsw_whack() { ip netns exec east "$LSW_X/whack" --rundir "$T/east/run" "$@"; }
+
+# libreswan_start IKE ESP : Libreswan's pluto in east with conn "s2s"
+libreswan_start() {
+    local d=$T/east i
+    mkdir -p "$d/run" "$d/nss" "$d/ipsec.d"
+    cat > "$d/ipsec.conf" <<EOF
+config setup
+	plutodebug=${LSW_PLUTODEBUG:-none}
+	logtime=yes
+
+conn s2s
+	ikev2=yes
+	authby=secret
+	left=192.0.2.2
+	leftid=@east
+	leftsubnet=10.0.2.0/24
+	right=192.0.2.1
+	rightid=@west
+	rightsubnet=10.0.1.0/24
+	ike=$1
+	esp=$2
+	auto=add
+EOF
+    printf '@east @west : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
+    chmod 600 "$d/ipsec.secrets"
+    "$LSW_ROOT/usr/sbin/ipsec" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+        { cat "$d/initnss.out" >&2; fail "east: Libreswan ipsec initnss"; return 1; }
+    # Libreswan's pluto runs /usr/libexec/ipsec/addconn and "ipsec _updown"
+    # (compiled-in paths): inside east's private mount namespace a tmpfs
+    # /usr/libexec holds a link to the unpacked tree, and the unpacked
+    # /usr/sbin comes first in PATH.  Nothing outside the guest changes.
+    ip netns exec east env PATH="$LSW_ROOT/usr/sbin:$PATH" IPSEC_EXECDIR="$LSW_X" sh -c "
+        mount -t tmpfs tmpfs /usr/libexec && ln -s '$LSW_X' /usr/libexec/ipsec &&
+        exec '$LSW_X/pluto' --config '$d/ipsec.conf' --nofork --stderrlog \
+            --rundir '$d/run' --nssdir '$d/nss' --secretsfile '$d/ipsec.secrets' \
+            --ipsecdir '$d/ipsec.d' --dumpdir '$d/run'" > "$d/pluto.log" 2>&1 &
+    PEER_PID=$!
+    for ((i = 0; i < 150; i++)); do
+        lsw_whack --status 2>/dev/null | grep -q '"s2s":' && break
+        kill -0 "$PEER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    lsw_whack --status 2>/dev/null | grep -q '"s2s":' ||
+        { tail -n 20 "$d/pluto.log" >&2; fail "east: Libreswan pluto did not start or load conn s2s"; return 1; }
+    log "Libreswan pluto (pid $PEER_PID) in east: ike $1, esp $2"
+}
+
+libreswan_stop() {
+    [ -n "$PEER_PID" ] || return 0
+    lsw_whack --shutdown > /dev/null 2>&1 || kill "$PEER_PID" 2>/dev/null
+    wait "$PEER_PID"
+    PEER_PID=
+}
+
+# the peer's view of its SAs, saved too
+libreswan_states() {
+    { lsw_whack --showstates; lsw_whack --trafficstatus; } 2>&1 | tee -a "$T/east/states.out"
+}
+libreswan_has_child() { libreswan_states | grep -q 'STATE_V2_ESTABLISHED_CHILD_SA'; }
+libreswan_no_sas() { ! libreswan_states | grep -q 'STATE_V2_ESTABLISHED'; }
+
+# ---------------------------------------------------------------------------
+# our side
+# ---------------------------------------------------------------------------
+# tern_child : our pluto has an established Child SA (trafficstatus has a
+# line with inBytes and outBytes > 0)
+tern_traffic() {
+    "$IPSEC" whack --rundir "$T/west/run" --trafficstatus 2>&1
+}
+tern_counted() {
+    tern_traffic | grep -Eq 'inBytes=[1-9][0-9]*, outBytes=[1-9][0-9]*'
+}
+tern_has_child() { tern_traffic | grep -q 'type=ESP'; }
+tern_no_child() { ! tern_has_child; }
