@@ -424,6 +424,59 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 	return 0;
 }
 
+/* whether C (same host pair) could carry this IKE SA: its ike= accepts
+ * what was negotiated, the peer's ID fits, its subnets are in the TS */
+static bool conn_fits(const struct ike_sa *ike, const struct connection *c, const struct ike_message *m)
+{
+	const struct id *want = &conn_that(c)->id;
+	if (!id_is_wildcard(want) && !id_matches(want, &ike->peer_id))
+		return false;
+	if (c == ike->conn)
+		goto ts;
+	struct ike_sa_build *ours = NULL, *chosen = malloc(sizeof(*chosen));
+	if (chosen == NULL)
+		abort();
+	ike_sa_choice_to_sa(&ike->choice, NULL, 0, chosen);
+	diag_t d = ike_offer(c, &ours);
+	struct ike_sa_choice tmp;
+	if (d == NULL)
+		d = ike_sa_choose(&ours->sa, &chosen->sa, ike->ke_group, false, &tmp);
+	free(ours);
+	free(chosen);
+	if (d != NULL) {
+		diag_free(&d);
+		return false;
+	}
+ts:;
+	const struct ike_payload *tsi = ike_message_get(m, IKEv2_NP_TSi);
+	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
+	if (tsi == NULL || tsr == NULL)
+		return true;
+	const struct end *this = conn_this(c), *that = conn_that(c);
+	ip_subnet local = subnet_is_unset(&this->client) ? subnet_from_address(&ike->local.addr) : this->client;
+	ip_subnet remote = subnet_is_unset(&that->client) ? subnet_from_address(&ike->remote.addr) : that->client;
+	bool transport = c->config != NULL && c->config->type == CONN_TYPE_TRANSPORT;
+	return ts_covers(&tsi->u.ts, &remote) && ts_covers(&tsr->u.ts, &local) &&
+	       transport == (ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL);
+}
+
+/* IKE_SA_INIT picked a connection by addresses and ike=; the IDs and
+ * traffic selectors may point at another one for the same host pair */
+static void refine_conn(struct ikev2_engine *e, struct ike_sa *ike, const struct ike_message *m)
+{
+	if (conn_fits(ike, ike->conn, m))
+		return;
+	for (struct connection *c = e->ops->find_conn(e->ctx, &ike->local, &ike->remote, NULL);
+	     c != NULL; c = e->ops->find_conn(e->ctx, &ike->local, &ike->remote, c)) {
+		if (c != ike->conn && conn_fits(ike, c, m)) {
+			llog(&ike->logger, LOG_SEV_INFO, "switched to connection \"%s\" (its IDs and subnets fit)",
+			     c->name);
+			ike->conn = c;
+			return;
+		}
+	}
+}
+
 void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
 {
 	const struct ike_message *m = rx->m;
@@ -435,6 +488,8 @@ void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct
 	const struct ike_payload *idi = ike_message_get(m, IKEv2_NP_IDi);
 	const struct ike_payload *auth = ike_message_get(m, IKEv2_NP_AUTH);
 	diag_t d = id_from_payload(&idi->u.id, &ike->peer_id);
+	if (d == NULL)
+		refine_conn(e, ike, m);
 	if (d == NULL) {
 		const struct id *want = ike_remote_id(ike);
 		if (!id_is_wildcard(want) && !id_matches(want, &ike->peer_id)) {

@@ -81,7 +81,7 @@ static void check_nat(struct ike_sa *ike, const struct ike_message *m)
 }
 
 /* our IKE proposals (ike= or Libreswan's defaults) as an SA payload */
-static diag_t ike_offer(const struct connection *c, struct ike_sa_build **out)
+diag_t ike_offer(const struct connection *c, struct ike_sa_build **out)
 {
 	struct ike_alg_proposals algs;
 	const char *ike = c->config != NULL ? c->config->ike : NULL;
@@ -444,8 +444,8 @@ void process_ike_sa_init_request(struct ikev2_engine *e, struct ike_sa *none, st
 	(void)none;
 	const struct ike_message *m = rx->m;
 	endpoint_buf eb;
-	struct connection *c = e->ops->find_conn(e->ctx, &rx->local, &rx->remote);
-	if (c == NULL) {
+	struct connection *first = e->ops->find_conn(e->ctx, &rx->local, &rx->remote, NULL);
+	if (first == NULL) {
 		llog(&global_logger, LOG_SEV_INFO,
 		     "dropping IKE_SA_INIT request from %s: no IKEv2 connection is configured for it",
 		     str_endpoint(&rx->remote, &eb));
@@ -458,34 +458,48 @@ void process_ike_sa_init_request(struct ikev2_engine *e, struct ike_sa *none, st
 	if (e->sas.nr_halfopen >= e->halfopen_cookie_threshold) {
 		uint8_t want[32];
 		cookie_for(e, m, &rx->remote, ni, want);
-		const struct ike_payload *first = m->nr_payloads > 0 ? &m->payloads[0] : NULL;
-		bool ok = first != NULL && first->type == IKEv2_NP_N &&
-			  first->u.n.type == v2N_COOKIE && first->u.n.data.len == sizeof(want) &&
-			  crypto_memeq(first->u.n.data.ptr, want, sizeof(want));
+		const struct ike_payload *p0 = m->nr_payloads > 0 ? &m->payloads[0] : NULL;
+		bool ok = p0 != NULL && p0->type == IKEv2_NP_N &&
+			  p0->u.n.type == v2N_COOKIE && p0->u.n.data.len == sizeof(want) &&
+			  crypto_memeq(p0->u.n.data.ptr, want, sizeof(want));
 		if (!ok) {
-			llog(&c->logger, LOG_SEV_INFO,
+			llog(&first->logger, LOG_SEV_INFO,
 			     "%zu half-open IKE SAs: answering IKE_SA_INIT request from %s with a COOKIE",
 			     e->sas.nr_halfopen, str_endpoint(&rx->remote, &eb));
 			send_bare_notify(e, rx, v2N_COOKIE, want, sizeof(want));
 			return;
 		}
 	}
-	struct ike_sa_build *ours = NULL;
-	diag_t d = ike_offer(c, &ours);
-	if (d != NULL) {
-		llog_diag(&c->logger, LOG_SEV_ERROR, &d, "cannot build IKE proposals");
-		return;
-	}
+	/* the first connection for this host pair whose ike= accepts */
+	struct connection *c = NULL;
 	struct ike_sa_choice choice;
-	d = ike_sa_choose(&ours->sa, &sa->u.sa, ke->u.ke.group, false, &choice);
-	free(ours);
-	if (d != NULL) {
-		llog(&c->logger, LOG_SEV_INFO, "IKE_SA_INIT request from %s: %s; responding with NO_PROPOSAL_CHOSEN",
-		     str_endpoint(&rx->remote, &eb), diag_str(d));
-		diag_free(&d);
+	diag_t first_d = NULL;
+	for (struct connection *cand = first; cand != NULL;
+	     cand = e->ops->find_conn(e->ctx, &rx->local, &rx->remote, cand)) {
+		struct ike_sa_build *ours = NULL;
+		diag_t d = ike_offer(cand, &ours);
+		if (d == NULL) {
+			d = ike_sa_choose(&ours->sa, &sa->u.sa, ke->u.ke.group, false, &choice);
+			free(ours);
+		}
+		if (d == NULL) {
+			c = cand;
+			break;
+		}
+		if (first_d == NULL)
+			first_d = d;
+		else
+			diag_free(&d);
+	}
+	if (c == NULL) {
+		llog(&first->logger, LOG_SEV_INFO, "IKE_SA_INIT request from %s: %s; responding with NO_PROPOSAL_CHOSEN",
+		     str_endpoint(&rx->remote, &eb), diag_str(first_d));
+		diag_free(&first_d);
 		send_bare_notify(e, rx, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
+	diag_free(&first_d);
+	diag_t d;
 	if (choice.id[IKEv2_TRANS_KE] != ke->u.ke.group) {
 		const struct crypto_ke_group *want = crypto_ke_by_id(choice.id[IKEv2_TRANS_KE]);
 		const struct crypto_ke_group *got = crypto_ke_by_id(ke->u.ke.group);

@@ -81,9 +81,15 @@ struct ikev2_ops {
 	/* run JOB->run off the loop, then JOB->done on it */
 	void (*submit)(void *ctx, struct worker_job *job);
 	const struct secrets *(*secrets)(void *ctx);
-	/* responder: the connection for an IKE_SA_INIT from REMOTE to LOCAL */
+	/*
+	 * Responder: the connections that could answer REMOTE on LOCAL, in
+	 * a stable order: the first one after AFTER (NULL: the first), or
+	 * NULL.  IKE_SA_INIT takes the first whose ike= accepts the peer's
+	 * proposals; IKE_AUTH may switch to another with the same host pair
+	 * whose IDs and subnets fit.
+	 */
 	struct connection *(*find_conn)(void *ctx, const ip_endpoint *local,
-					const ip_endpoint *remote);
+					const ip_endpoint *remote, const struct connection *after);
 	/* the whack request that started a negotiation is over: RC */
 	void (*whack_done)(void *ctx, struct log_client *client, int rc);
 	const struct ikev2_kernel_ops *kernel;

@@ -116,6 +116,8 @@ void ike_sa_init_start(struct ike_sa *ike);
 ikev2_handler_fn process_ike_sa_init_request;
 ikev2_handler_fn process_ike_sa_init_response;
 ikev2_handler_fn process_ike_sa_init_notify;
+/* C's ike= (or the defaults) as an IKE_SA_INIT SA payload */
+diag_t ike_offer(const struct connection *c, struct ike_sa_build **out);
 /* RFC 7296 2.23 hash of SPIs and an endpoint (SHA-1) */
 void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *ep,
 	      uint8_t out[20]);

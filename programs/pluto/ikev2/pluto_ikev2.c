@@ -110,7 +110,11 @@ static void *timer_start(void *ctx, uint64_t delay_ms, void (*cb)(void *arg), vo
 	int r = sd_event_add_time_relative(pluto_event, &t->src, CLOCK_MONOTONIC, delay_ms * 1000,
 					   1000, on_time, t);
 	if (r < 0) {
-		llog(&global_logger, LOG_SEV_ERROR, "cannot start a timer: %s", strerror(-r));
+		/* shutting down (the loop has finished): Deletes go out untimed */
+		if (sd_event_get_state(pluto_event) == SD_EVENT_FINISHED)
+			ldbg(&global_logger, "no timer at shutdown: %s", strerror(-r));
+		else
+			llog(&global_logger, LOG_SEV_ERROR, "cannot start a timer: %s", strerror(-r));
 		free(t);
 		return NULL;
 	}
@@ -141,30 +145,44 @@ static const struct secrets *secrets(void *ctx)
 	return secrets_store();
 }
 
-static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote)
+static bool conn_answers(const struct connection *c, const ip_endpoint *local, const ip_endpoint *remote)
+{
+	if (!conn_oriented(c) || (c->config != NULL && c->config->keyexchange != KE_IKEV2))
+		return false;
+	if (!address_eq(&conn_this(c)->host, &local->addr))
+		return false;
+	const struct end *that = conn_that(c);
+	return address_eq(&that->host, &remote->addr) ||
+	       (!address_is_specified(&that->host) && that->config != NULL &&
+		that->config->host == HOST_ANY);
+}
+
+static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
+				    const struct connection *after)
 {
 	(void)ctx;
-	/* one walk per new IKE SA (not per packet): exact peer first, then %any */
+	/* a walk per new IKE SA (not per packet), in name order: exact
+	 * peer addresses first, then %any */
 	size_t n;
 	struct connection **all = conn_sorted(&n);
-	struct connection *best = NULL;
-	for (size_t i = 0; i < n; i++) {
-		struct connection *c = all[i];
-		if (!conn_oriented(c) || (c->config != NULL && c->config->keyexchange != KE_IKEV2))
-			continue;
-		if (!address_eq(&conn_this(c)->host, &local->addr))
-			continue;
-		const ip_address *peer = &conn_that(c)->host;
-		if (address_eq(peer, &remote->addr)) {
-			best = c;
+	struct connection *found = NULL;
+	bool passed = after == NULL;
+	for (int pass = 0; pass < 2 && found == NULL; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct connection *c = all[i];
+			bool exact = address_eq(&conn_that(c)->host, &remote->addr);
+			if ((pass == 0) != exact || !conn_answers(c, local, remote))
+				continue;
+			if (!passed) {
+				passed = c == after;
+				continue;
+			}
+			found = c;
 			break;
 		}
-		if (best == NULL && !address_is_specified(peer) && conn_that(c)->config != NULL &&
-		    conn_that(c)->config->host == HOST_ANY)
-			best = c;
 	}
 	free(all);
-	return best;
+	return found;
 }
 
 static void whack_done(void *ctx, struct log_client *client, int rc)

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <linux/if_addr.h>
+#include <linux/xfrm.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <netlink/netlink.h>
@@ -177,6 +178,18 @@ static diag_t open_endpoint(struct iface_endpoint *e)
 	} else if (afi == AF_INET6 && (setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0 ||
 				       setint(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)) {
 		what = "IPV6_V6ONLY/IPV6_RECVPKTINFO";
+	}
+	/* IKE itself never goes through IPsec: bypass every XFRM policy
+	 * (a transport-mode SA between the two hosts would catch it) */
+	for (int dir = XFRM_POLICY_IN; what == NULL && dir <= XFRM_POLICY_OUT; dir++) {
+		struct xfrm_userpolicy_info pol = {
+			.action = XFRM_POLICY_ALLOW,
+			.sel.family = (uint16_t)afi,
+			.dir = (uint8_t)dir,
+		};
+		if (setsockopt(fd, afi == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+			       afi == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY, &pol, sizeof(pol)) < 0)
+			what = afi == AF_INET ? "IP_XFRM_POLICY" : "IPV6_XFRM_POLICY";
 	}
 	/* a fresh IPv6 address is tentative for a while: bind anyway */
 	if (what == NULL && afi == AF_INET6)

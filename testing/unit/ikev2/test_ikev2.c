@@ -220,10 +220,11 @@ static void run_for(uint64_t ms)
 
 static const struct secrets *get_secrets(void *ctx) { return ((struct peer *)ctx)->secrets; }
 
-static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote)
+static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
+				    const struct connection *after)
 {
 	struct peer *p = ctx;
-	if (address_eq(&local->addr, &conn_this(p->conn)->host) &&
+	if (after == NULL && address_eq(&local->addr, &conn_this(p->conn)->host) &&
 	    address_eq(&remote->addr, &conn_that(p->conn)->host))
 		return p->conn;
 	return NULL;
