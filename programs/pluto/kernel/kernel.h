@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "tern/diag.h"
+#include "tern/ip.h"
 #include "tern/log.h"
 
 #define KERNEL_REQID_MIN 0x74650000u	/* "te" << 16 */
@@ -69,8 +70,6 @@ const char *kernel_interface_name(void);
  * netlink message only, and that buffer is wiped before it is freed (the
  * socket runs with NETLINK_CAP_ACK so errors do not echo keys back).
  */
-#include "tern/ip.h"
-
 enum kernel_mode {
 	KERNEL_MODE_TRANSPORT,
 	KERNEL_MODE_TUNNEL,
