@@ -7,3 +7,4 @@ s/add_time=[0-9]+/add_time=TIME/g
 # a retransmit happens when the peer (one virtual CPU in UML) is slower than
 # the first 0.5 s timeout; the exchange still completes on the next line
 /: retransmitting [A-Z_]+ request; will wait [0-9.]+ seconds for response$/d
+/: received duplicate [A-Z_]+ request; retransmitting the response$/d
