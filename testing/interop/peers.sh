@@ -71,13 +71,21 @@ wait_for() {
     "$@"
 }
 
-# tern_conf NAME IKE ESP : west's ipsec.conf (one conn NAME) and secrets
+# tern_conf [NAME IKE ESP] : west's ipsec.conf (with conn NAME) and secrets
 tern_conf() {
     local d=$T/west
     mkdir -p "$d/run" && chmod 700 "$d/run"
-    cat > "$d/ipsec.conf" <<EOF
-config setup
-	plutodebug=${TERN_PLUTODEBUG:-none}
+    printf 'config setup\n\tplutodebug=%s\n' "${TERN_PLUTODEBUG:-none}" > "$d/ipsec.conf"
+    [ $# -eq 0 ] || tern_conn "$@"
+    printf '@west @east : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
+    chmod 600 "$d/ipsec.secrets"
+    "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+        { cat "$d/initnss.out" >&2; fail "west: ipsec initnss"; }
+}
+
+# tern_conn NAME IKE ESP [AUTO] : append conn NAME to west's ipsec.conf
+tern_conn() {
+    cat >> "$T/west/ipsec.conf" <<EOF
 
 conn $1
 	authby=secret
@@ -89,12 +97,8 @@ conn $1
 	rightsubnet=10.0.2.0/24
 	ike=$2
 	esp=$3
-	auto=add
+	auto=${4:-add}
 EOF
-    printf '@west @east : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
-    chmod 600 "$d/ipsec.secrets"
-    "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
-        { cat "$d/initnss.out" >&2; fail "west: ipsec initnss"; }
 }
 
 # ---------------------------------------------------------------------------
@@ -146,6 +150,24 @@ swanctl {
 	load = pem
 }
 EOF
+    # ip netns exec gives charon a private mount namespace: a tmpfs /run for
+    # its compiled-in /run/charon.pid
+    STRONGSWAN_CONF=$d/strongswan.conf ip netns exec east \
+        sh -c "mount -t tmpfs tmpfs /run && exec '$CHARON'" > "$d/charon.stderr" 2>&1 &
+    PEER_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$d/charon.vici" ] && break
+        kill -0 "$PEER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    log "charon (pid $PEER_PID) in east"
+    charon_load "$@"
+}
+
+# charon_load PROPOSALS ESP_PROPOSALS : (re)load conn/child "s2s" with these
+# proposals (swanctl --load-all replaces what was loaded before)
+charon_load() {
+    local d=$T/east
     cat > "$d/swanctl.conf" <<EOF
 connections {
 	s2s {
@@ -184,19 +206,9 @@ secrets {
 	}
 }
 EOF
-    # ip netns exec gives charon a private mount namespace: a tmpfs /run for
-    # its compiled-in /run/charon.pid
-    STRONGSWAN_CONF=$d/strongswan.conf ip netns exec east \
-        sh -c "mount -t tmpfs tmpfs /run && exec '$CHARON'" > "$d/charon.stderr" 2>&1 &
-    PEER_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        [ -S "$d/charon.vici" ] && break
-        kill -0 "$PEER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    sw --load-all --file "$d/swanctl.conf" > "$d/load.out" 2>&1 ||
-        { cat "$d/load.out" "$d/charon.stderr" >&2; fail "east: charon did not start or load its config"; return 1; }
-    log "charon (pid $PEER_PID) in east: ike $1, esp $2"
+    sw --load-all --file "$d/swanctl.conf" >> "$d/load.out" 2>&1 ||
+        { tail -n 20 "$d/load.out" "$d/charon.stderr" >&2; fail "east: charon did not load its config"; return 1; }
+    log "charon loaded conn s2s: proposals $1, esp_proposals $2"
 }
 
 charon_stop() {
