@@ -14,6 +14,13 @@ pkgs=(
     systemd procps util-linux kmod diffutils python3
 )
 
+# the interop peers (strongSwan charon installed, Libreswan 4.10 unpacked from
+# its .deb): testing/interop/install-peers.sh; TERN_NO_PEERS=1 skips them
+peers() {
+    [ "${TERN_NO_PEERS:-0}" = 1 ] && return 0
+    "$(dirname "$(readlink -f "$0")")/../testing/interop/install-peers.sh"
+}
+
 missing=()
 for p in "${pkgs[@]}"; do
     s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
@@ -21,7 +28,8 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#pkgs[@]} packages present"
-    exit 0
+    peers
+    exit $?
 fi
 if [ "$(id -u)" != 0 ]; then
     echo "install-deps: missing ${missing[*]}; run as root (sudo $0)" >&2
@@ -33,3 +41,4 @@ apt-get update -qq || { echo "install-deps: apt-get update failed" >&2; exit 1; 
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" </dev/null ||
     { echo "install-deps: apt-get install failed" >&2; exit 1; }
 echo "install-deps: done"
+peers

@@ -18,7 +18,7 @@ export SCENARIO SCN_DIR
 rm -rf "$T" && mkdir -p "$T" "$TX_DIR" || exit 1
 log "starting in $(uname -r) (UML), build $TERN_BUILDDIR"
 t_case=$EPOCHREALTIME
-# shellcheck disable=SC1090
+# shellcheck disable=SC1090,SC1091
 . "$SCN_DIR/case.sh"
 case $PEER in
     charon) charon_stop ;;

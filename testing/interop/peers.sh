@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # testing/interop/peers.sh - the interop peers, sourced by guest.sh INSIDE the
 # UML guest after testing/scenarios/lib.sh.  One peer runs in namespace
 # "east" (192.0.2.2, guarding 10.0.2.0/24) against our pluto in "west".
@@ -48,7 +49,9 @@ counted() {
 }
 no_states() { [ -z "$(ip -n "$1" xfrm state)" ]; }
 # no_policies HOST : no XFRM policy but the per-socket IKE bypass ones
-no_policies() { [ -z "$(ip -n "$1" xfrm policy | grep -E '^src ' | grep -Ev '^src (0\.0\.0\.0/0 dst 0\.0\.0\.0/0|::/0 dst ::/0) *$')" ]; }
+no_policies() {
+    [ "$(ip -n "$1" xfrm policy | grep -E '^src ' | grep -Evc '^src (0\.0\.0\.0/0 dst 0\.0\.0\.0/0|::/0 dst ::/0) *$')" = 0 ]
+}
 # ping_through FROM : 3 pings from FROM's guarded address to the other's
 ping_through() {
     case $1 in
@@ -223,7 +226,7 @@ charon_sas() {
     sw --list-sas 2>&1 | tee -a "$T/east/list-sas.out"
 }
 charon_has_child() { charon_sas | grep -q 'INSTALLED, TUNNEL'; }
-charon_no_sas() { [ -z "$(charon_sas | grep -E 'ESTABLISHED|INSTALLED')" ]; }
+charon_no_sas() { [ "$(charon_sas | grep -Ec 'ESTABLISHED|INSTALLED')" = 0 ]; }
 
 # ---------------------------------------------------------------------------
 # Libreswan 4.10 pluto in east

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # interop case "charon-peer-initiates": strongSwan charon with kernel-netlink
 # (east) initiates IKEv2 PSK with `swanctl --initiate`, our pluto (west)
 # responds; ike=aes_gcm256-sha2_512;dh19 esp=aes_gcm256.  Ping both ways,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # interop case "charon-suites": non-default algorithm suites with strongSwan
 # charon (kernel-netlink), each suite both ways (we initiate, then charon
 # initiates):

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # interop case "charon-tern-initiates": our pluto (west) initiates IKEv2 PSK
 # to strongSwan charon with kernel-netlink (east) responding;
 # ike=aes_gcm256-sha2_512;dh19 esp=aes_gcm256.  Ping both ways through the

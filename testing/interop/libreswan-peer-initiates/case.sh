@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # interop case "libreswan-peer-initiates": Libreswan 4.10's pluto (east)
 # initiates IKEv2 PSK (`whack --initiate`, what `ipsec auto --up` does), our
 # pluto (west) responds; ike=aes_gcm256-sha2_512;dh19 esp=aes_gcm256 on

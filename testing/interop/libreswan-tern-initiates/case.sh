@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # interop case "libreswan-tern-initiates": our pluto (west) initiates IKEv2
 # PSK to Libreswan 4.10's pluto (east) responding, both with
 # ike=aes_gcm256-sha2_512;dh19 esp=aes_gcm256.  Ping both ways through the
