@@ -112,32 +112,100 @@ static void fill_sa(struct child_sa *child, struct ikev2_kernel_sa *sa, bool inb
 	};
 }
 
-diag_t child_install(struct child_sa *child)
+/* ---- keymat on a worker ---- */
+
+struct keymat_job {
+	struct worker_job w;
+	struct ikev2_engine *e;
+	unsigned long ike_serial, child_serial;
+	child_keymat_next_fn *next;
+	const struct crypto_prf *prf;
+	PK11SymKey *sk_d;	/* a reference of our own */
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+	const struct crypto_encr *encr;
+	unsigned key_bits;
+	const struct crypto_integ *integ;
+	struct crypto_child_kernel_keys keys;
+	diag_t diag;
+};
+
+static void keymat_run(struct worker_job *w)
+{
+	struct keymat_job *j = (struct keymat_job *)w;
+	j->diag = crypto_child_keymat_export_for_kernel(j->prf, j->sk_d, NULL,
+							 CRYPTO_CSPAN(j->ni, j->ni_len),
+							 CRYPTO_CSPAN(j->nr, j->nr_len), j->encr,
+							 j->key_bits, j->integ, &j->keys);
+}
+
+static void keymat_done(struct worker_job *w, bool cancelled)
+{
+	struct keymat_job *j = (struct keymat_job *)w;
+	j->e->jobs_in_flight--;
+	struct ike_sa *ike = cancelled ? NULL : sa_ike_by_serial(&j->e->sas, j->ike_serial);
+	struct child_sa *child = cancelled ? NULL : sa_child_by_serial(&j->e->sas, j->child_serial);
+	if (ike != NULL) {
+		ike->busy = false;
+		if (child != NULL && child->ike == ike) {
+			if (j->diag != NULL)
+				j->diag = diag_prefix(j->diag, "Child SA keymat");
+			j->next(ike, child, j->diag == NULL ? &j->keys : NULL, &j->diag);
+		}
+	}
+	diag_free(&j->diag);
+	crypto_symkey_free(&j->sk_d);
+	crypto_child_kernel_keys_wipe(&j->keys);
+	crypto_wipe(j, sizeof(*j));
+	free(j);
+}
+
+void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next)
+{
+	struct ike_sa *ike = child->ike;
+	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
+	const struct crypto_integ *integ = NULL;
+	if (child->choice.has[IKEv2_TRANS_INTEG] && child->choice.id[IKEv2_TRANS_INTEG] != 0)
+		integ = crypto_integ_by_id(child->choice.id[IKEv2_TRANS_INTEG]);
+	if (encr == NULL || (!encr->aead && integ == NULL)) {
+		diag_t d = diag("negotiated ESP algorithms are not supported");
+		next(ike, child, NULL, &d);
+		diag_free(&d);
+		return;
+	}
+	struct keymat_job *j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		abort();
+	j->w.run = keymat_run;
+	j->w.done = keymat_done;
+	j->e = ike->eng;
+	j->ike_serial = ike->serial;
+	j->child_serial = child->serial;
+	j->next = next;
+	j->prf = ike->prf;
+	j->sk_d = PK11_ReferenceSymKey(ike->keys.sk_d);
+	memcpy(j->ni, ike->ni, ike->ni_len);
+	j->ni_len = ike->ni_len;
+	memcpy(j->nr, ike->nr, ike->nr_len);
+	j->nr_len = ike->nr_len;
+	j->encr = encr;
+	j->key_bits = crypto_encr_key_bits(encr, child->choice.encr_keylen);
+	j->integ = encr->aead ? NULL : integ;
+	ike->busy = true;
+	ike->eng->jobs_in_flight++;
+	ike->eng->ops->submit(ike->eng->ctx, &j->w);
+}
+
+diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_keys *keys)
 {
 	struct ike_sa *ike = child->ike;
 	struct ikev2_engine *e = ike->eng;
 	const struct ikev2_kernel_ops *kops = e->ops->kernel;
 	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
-	const struct crypto_integ *integ = NULL;
-	if (child->choice.has[IKEv2_TRANS_INTEG] && child->choice.id[IKEv2_TRANS_INTEG] != 0)
-		integ = crypto_integ_by_id(child->choice.id[IKEv2_TRANS_INTEG]);
-	if (encr == NULL || (!encr->aead && integ == NULL))
-		return diag("negotiated ESP algorithms are not supported");
-	unsigned key_bits = crypto_encr_key_bits(encr, child->choice.encr_keylen);
-	struct crypto_child_kernel_keys *keys = calloc(1, sizeof(*keys));
-	if (keys == NULL)
-		abort();
-	diag_t d = crypto_child_keymat_export_for_kernel(
-		ike->prf, ike->keys.sk_d, NULL, CRYPTO_CSPAN(ike->ni, ike->ni_len),
-		CRYPTO_CSPAN(ike->nr, ike->nr_len), encr, key_bits, encr->aead ? NULL : integ, keys);
-	if (d != NULL) {
-		free(keys);
-		return diag_prefix(d, "Child SA keymat");
-	}
 	struct ikev2_kernel_sa in, out;
 	fill_sa(child, &in, true, keys, encr, child->choice.encr_keylen);
 	fill_sa(child, &out, false, keys, encr, child->choice.encr_keylen);
-	d = kops->add_sa(e->ctx, &in);
+	diag_t d = kops->add_sa(e->ctx, &in);
 	if (d == NULL) {
 		d = kops->add_sa(e->ctx, &out);
 		if (d != NULL) {
@@ -145,8 +213,6 @@ diag_t child_install(struct child_sa *child)
 			diag_free(&u);
 		}
 	}
-	crypto_child_kernel_keys_wipe(keys);
-	free(keys);
 	if (d != NULL)
 		return d;
 	d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,

@@ -133,9 +133,9 @@ void ike_auth_start(struct ike_sa *ike)
 		}
 	}
 	uint8_t body[ID_BODY_MAX];
-	size_t body_len;
+	size_t body_len = 0;
 	uint8_t auth[CRYPTO_MAX_PRF_SIZE];
-	size_t auth_len;
+	size_t auth_len = 0;
 	diag_t d = local_id_body(ike, body, &body_len);
 	if (d == NULL)
 		d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, auth, &auth_len);
@@ -153,7 +153,7 @@ void ike_auth_start(struct ike_sa *ike)
 	put_id_auth(o, IKEv2_NP_IDi, body, body_len, auth, auth_len);
 	if (child != NULL)
 		put_child(o, &child->offer->sa, &child->local_ts, &child->remote_ts, child->transport);
-	size_t len;
+	size_t len = 0;
 	d = out_finish(o, &len);
 	if (d != NULL) {
 		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "IKE_AUTH request");
@@ -213,6 +213,25 @@ static bool ts_take(const struct ike_ts_payload *p, const ip_subnet *ours, ip_su
 		return false;
 	*out = *ours;
 	return true;
+}
+
+static void initiator_child_keys(struct ike_sa *ike, struct child_sa *child,
+				 const struct crypto_child_kernel_keys *keys, diag_t *d)
+{
+	if (*d == NULL)
+		*d = child_install(child, keys);
+	if (*d != NULL) {
+		llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed, the IKE SA stays up without it: %s",
+		     diag_str(*d));
+		send_delete_child(child);
+		child_sa_delete(child);
+		ike_whack_done(ike, CTL_RC_FATAL);
+		return;
+	}
+	child->state = ESTABLISHED_CHILD_SA;
+	ike->eng->sas.nr_child_established++;
+	child_log_established(child);
+	ike_whack_done(ike, CTL_RC_OK);
 }
 
 void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
@@ -311,20 +330,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 	child->choice = choice;
 	child->spi_out = spi32(choice.spi);
 	child->esn = choice.has[IKEv2_TRANS_ESN] && choice.id[IKEv2_TRANS_ESN] == IKEv2_ESN_YES;
-	d = child_install(child);
-	if (d != NULL) {
-		llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed, the IKE SA stays up without it: %s",
-		     diag_str(d));
-		diag_free(&d);
-		send_delete_child(child);
-		child_sa_delete(child);
-		ike_whack_done(ike, CTL_RC_FATAL);
-		return;
-	}
-	child->state = ESTABLISHED_CHILD_SA;
-	e->sas.nr_child_established++;
-	child_log_established(child);
-	ike_whack_done(ike, CTL_RC_OK);
+	child_submit_keymat(child, initiator_child_keys);
 }
 
 void process_ike_auth_notify(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
@@ -352,7 +358,7 @@ static void respond_error(struct ike_sa *ike, uint32_t msgid, uint16_t type)
 	out_init(o, ike, ISAKMP_v2_IKE_AUTH, true, msgid);
 	out_open_sk(o);
 	out_notify(o, type, NULL, 0);
-	size_t len;
+	size_t len = 0;
 	diag_t d = out_finish(o, &len);
 	if (d == NULL) {
 		ikev2_send_response(ike, o, len, msgid);
@@ -413,8 +419,6 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 	child->spi_out = spi32(choice.spi);
 	child->esn = choice.has[IKEv2_TRANS_ESN] && choice.id[IKEv2_TRANS_ESN] == IKEv2_ESN_YES;
 	d = child_alloc_spi(child);
-	if (d == NULL)
-		d = child_install(child);
 	if (d != NULL) {
 		llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed; responding with NO_PROPOSAL_CHOSEN: %s",
 		     diag_str(d));
@@ -477,6 +481,70 @@ static void refine_conn(struct ikev2_engine *e, struct ike_sa *ike, const struct
 	}
 }
 
+/* the IKE_AUTH response: IDr, AUTH and the Child SA or why not */
+static void responder_finish(struct ike_sa *ike, struct child_sa *child, uint16_t child_error)
+{
+	uint32_t msgid = ike->peer_msgid;	/* the request being answered */
+	uint8_t body[ID_BODY_MAX];
+	size_t body_len = 0;
+	uint8_t our_auth[CRYPTO_MAX_PRF_SIZE];
+	size_t our_auth_len = 0;
+	diag_t d = local_id_body(ike, body, &body_len);
+	if (d == NULL)
+		d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, our_auth, &our_auth_len);
+	struct ikev2_out *o = malloc(sizeof(*o));
+	struct ike_sa_build *sab = malloc(sizeof(*sab));
+	if (o == NULL || sab == NULL)
+		abort();
+	if (d == NULL) {
+		out_init(o, ike, ISAKMP_v2_IKE_AUTH, true, msgid);
+		out_open_sk(o);
+		put_id_auth(o, IKEv2_NP_IDr, body, body_len, our_auth, our_auth_len);
+		if (child_error != 0) {
+			out_notify(o, child_error, NULL, 0);
+		} else if (child != NULL) {
+			uint8_t spi[4] = { (uint8_t)(child->spi_in >> 24), (uint8_t)(child->spi_in >> 16),
+					   (uint8_t)(child->spi_in >> 8), (uint8_t)child->spi_in };
+			ike_sa_choice_to_sa(&child->choice, spi, 4, sab);
+			/* TSi: the initiator's side, our remote client */
+			put_child(o, &sab->sa, &child->remote_ts, &child->local_ts, child->transport);
+		}
+	}
+	size_t len = 0;
+	if (d == NULL)
+		d = out_finish(o, &len);
+	free(sab);
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "IKE_AUTH response");
+		free(o);
+		ike_sa_delete(ike);
+		return;
+	}
+	ikev2_send_response(ike, o, len, msgid);
+	free(o);
+	if (child_error != 0 && child != NULL) {
+		child_sa_delete(child);
+	} else if (child != NULL) {
+		child->state = ESTABLISHED_CHILD_SA;
+		ike->eng->sas.nr_child_established++;
+		child_log_established(child);
+	}
+}
+
+static void responder_child_keys(struct ike_sa *ike, struct child_sa *child,
+				 const struct crypto_child_kernel_keys *keys, diag_t *d)
+{
+	if (*d == NULL)
+		*d = child_install(child, keys);
+	if (*d != NULL) {
+		llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed; responding with NO_PROPOSAL_CHOSEN: %s",
+		     diag_str(*d));
+		responder_finish(ike, child, v2N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	responder_finish(ike, child, 0);
+}
+
 void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
 {
 	const struct ike_message *m = rx->m;
@@ -517,10 +585,11 @@ void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct
 		ike_sa_delete(ike);
 		return;
 	}
+	/* our own AUTH must be computable before we call the peer authenticated */
 	uint8_t body[ID_BODY_MAX];
-	size_t body_len;
+	size_t body_len = 0;
 	uint8_t our_auth[CRYPTO_MAX_PRF_SIZE];
-	size_t our_auth_len;
+	size_t our_auth_len = 0;
 	d = local_id_body(ike, body, &body_len);
 	if (d == NULL)
 		d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, our_auth, &our_auth_len);
@@ -537,38 +606,10 @@ void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct
 	}
 	struct child_sa *child = NULL;
 	uint16_t child_error = responder_child(ike, m, &child);
-	struct ikev2_out *o = malloc(sizeof(*o));
-	struct ike_sa_build *sab = malloc(sizeof(*sab));
-	if (o == NULL || sab == NULL)
-		abort();
-	out_init(o, ike, ISAKMP_v2_IKE_AUTH, true, msgid);
-	out_open_sk(o);
-	put_id_auth(o, IKEv2_NP_IDr, body, body_len, our_auth, our_auth_len);
-	if (child_error != 0) {
-		out_notify(o, child_error, NULL, 0);
-	} else if (child != NULL) {
-		uint8_t spi[4] = { (uint8_t)(child->spi_in >> 24), (uint8_t)(child->spi_in >> 16),
-				   (uint8_t)(child->spi_in >> 8), (uint8_t)child->spi_in };
-		ike_sa_choice_to_sa(&child->choice, spi, 4, sab);
-		/* TSi: the initiator's side, our remote client */
-		put_child(o, &sab->sa, &child->remote_ts, &child->local_ts, child->transport);
-	}
-	size_t len;
-	d = out_finish(o, &len);
-	free(sab);
-	if (d != NULL) {
-		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "IKE_AUTH response");
-		free(o);
-		ike_sa_delete(ike);
+	if (child != NULL && child_error == 0) {
+		/* the response waits for the keymat (a worker) and the kernel */
+		child_submit_keymat(child, responder_child_keys);
 		return;
 	}
-	ikev2_send_response(ike, o, len, msgid);
-	free(o);
-	if (child_error != 0 && child != NULL) {
-		child_sa_delete(child);
-	} else if (child != NULL) {
-		child->state = ESTABLISHED_CHILD_SA;
-		e->sas.nr_child_established++;
-		child_log_established(child);
-	}
+	responder_finish(ike, child, child_error);
 }

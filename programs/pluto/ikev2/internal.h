@@ -135,8 +135,14 @@ void ts_from_subnet(const ip_subnet *s, struct ike_ts *ts);
 /* the TS payload holds one selector covering S (false: none) */
 bool ts_covers(const struct ike_ts_payload *p, const ip_subnet *s);
 diag_t child_alloc_spi(struct child_sa *child);
-/* keymat, SAs both ways, policies; on failure nothing stays installed */
-diag_t child_install(struct child_sa *child);
+/* the Child SA's keymat (prf+ of SK_d) on a worker; NEXT runs on the
+ * loop (only if the IKE SA and the Child SA still exist) with the keys,
+ * or with KEYS NULL and *D the failure */
+typedef void child_keymat_next_fn(struct ike_sa *ike, struct child_sa *child,
+				  const struct crypto_child_kernel_keys *keys, diag_t *d);
+void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next);
+/* SAs both ways, policies; on failure nothing stays installed */
+diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_keys *keys);
 void child_uninstall(struct child_sa *child);
 void child_log_established(struct child_sa *child);
 void jam_child_ts(struct jambuf *b, const struct child_sa *child);
