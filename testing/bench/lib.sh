@@ -1,0 +1,194 @@
+# testing/bench/lib.sh -- sourced by run.sh: network namespaces, responders.
+# Namespaces (prefix tern-bench-): tern-bench-i (initiator, 198.18.0.1) and
+# tern-bench-r (responder, 198.18.0.2) joined by a veth pair; 198.18.0.0/15
+# is the benchmarking range of RFC 2544.  Everything runs with timeouts.
+NS_I=tern-bench-i NS_R=tern-bench-r
+ADDR_I=198.18.0.1 ADDR_R=198.18.0.2
+PSK=bench-psk-0123456789abcdef
+ID_I=load.bench ID_R=resp.bench
+CHARON=${CHARON:-/usr/lib/ipsec/charon}
+
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+
+netns_up() {
+    netns_down
+    ip netns add $NS_I && ip netns add $NS_R || return 1
+    ip link add tern-bench-vi netns $NS_I type veth peer name tern-bench-vr netns $NS_R || return 1
+    ip -n $NS_I addr add $ADDR_I/24 dev tern-bench-vi
+    ip -n $NS_R addr add $ADDR_R/24 dev tern-bench-vr
+    for ns in $NS_I $NS_R; do
+        ip -n $ns link set lo up
+        ip -n $ns link set "tern-bench-v${ns#tern-bench-}" up
+    done
+    ip netns exec $NS_I ping -c1 -W2 $ADDR_R >/dev/null || { log "veth pair does not pass traffic"; return 1; }
+}
+
+netns_down() {
+    ip netns del $NS_I 2>/dev/null
+    ip netns del $NS_R 2>/dev/null
+    return 0
+}
+
+# wait_gone PID SECONDS : wait for a process we started to exit
+wait_gone() {
+    local p=$1 i
+    for ((i = 0; i < $2 * 10; i++)); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+    return 1
+}
+
+# ---- tern pluto ----
+
+# pluto_setup DIR IKE [EXTRA-CONF-FILE] : config, secrets, NSS db in DIR
+pluto_setup() {
+    local d=$1 ike=$2
+    rm -rf "$d"; mkdir -p "$d/run"; chmod 700 "$d/run"
+    cat > "$d/ipsec.conf" <<EOC
+config setup
+	logappend=no
+
+conn bench
+	left=$ADDR_R
+	leftid=@$ID_R
+	right=$ADDR_I
+	rightid=@$ID_I
+	authby=secret
+	ike=$ike
+	auto=add
+EOC
+    printf '@%s @%s : PSK "%s"\n' $ID_R $ID_I "$PSK" > "$d/ipsec.secrets"
+    chmod 600 "$d/ipsec.secrets"
+    timeout 60 "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+        { cat "$d/initnss.out" >&2; return 1; }
+}
+
+# pluto_start DIR [NS] : pluto --nofork in NS (default the responder's);
+# sets PLUTO_PID; waits until `ipsec status` answers
+pluto_start() {
+    local d=$1 ns=${2:-$NS_R} i
+    ip netns exec "$ns" "$PLUTO" --nofork --config "$d/ipsec.conf" --rundir "$d/run" \
+        --nssdir "$d/nss" --secretsfile "$d/ipsec.secrets" --logfile "$d/pluto.log" \
+        </dev/null >"$d/pluto.stderr" 2>&1 &
+    PLUTO_PID=$!
+    for ((i = 0; i < 3000; i++)); do
+        if [ -S "$d/run/pluto.ctl" ] && pluto_ipsec "$d" status >/dev/null 2>&1; then return 0; fi
+        kill -0 $PLUTO_PID 2>/dev/null || { log "pluto died at start-up"; tail -5 "$d/pluto.log" "$d/pluto.stderr" >&2; return 1; }
+        sleep 0.01
+    done
+    log "pluto did not answer within 30 s"; return 1
+}
+
+pluto_ipsec() {
+    local d=$1; shift
+    timeout 120 "$IPSEC" --rundir "$d/run" --config "$d/ipsec.conf" --nssdir "$d/nss" \
+        --secretsfile "$d/ipsec.secrets" "$@"
+}
+
+pluto_stop() {
+    local d=$1
+    [ -n "${PLUTO_PID:-}" ] || return 0
+    pluto_ipsec "$d" stop >/dev/null 2>&1 || kill "$PLUTO_PID" 2>/dev/null
+    wait_gone "$PLUTO_PID" 60 || { log "pluto $PLUTO_PID still there after 60 s: SIGKILL"; kill -9 "$PLUTO_PID" 2>/dev/null; }
+    wait "$PLUTO_PID" 2>/dev/null
+    PLUTO_PID=
+}
+
+# ---- strongSwan charon (swanctl/vici) ----
+
+# charon_setup DIR PROPOSAL : strongswan.conf + swanctl.conf in DIR
+charon_setup() {
+    local d=$1 prop=$2
+    rm -rf "$d"; mkdir -p "$d/run"
+    cat > "$d/strongswan.conf" <<EOC
+charon {
+	load_modular = no
+	load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 pkcs8 x509 pubkey curve25519 gmp kdf kernel-netlink socket-default vici
+	# the initiator keeps its window of half-open IKE SAs below these; set
+	# explicitly so the figures do not depend on Debian's defaults
+	cookie_threshold = 1000
+	cookie_threshold_ip = 1000
+	block_threshold = 1000
+	init_limit_half_open = 0
+	retransmit_tries = 3
+	filelog {
+		charon-file {
+			path = $d/charon.log
+			time_format = %F %T
+			append = no
+			default = 1
+		}
+	}
+	syslog {
+		daemon {
+			default = -1
+		}
+	}
+	plugins {
+		vici {
+			socket = unix://$d/run/charon.vici
+		}
+	}
+}
+swanctl {
+	socket = unix://$d/run/charon.vici
+}
+EOC
+    cat > "$d/swanctl.conf" <<EOC
+connections {
+	bench {
+		version = 2
+		local_addrs = $ADDR_R
+		remote_addrs = $ADDR_I
+		proposals = $prop
+		mobike = no
+		unique = never
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = psk
+			id = $ID_R
+		}
+		remote {
+			auth = psk
+			id = $ID_I
+		}
+	}
+}
+secrets {
+	ike-bench {
+		id-r = $ID_R
+		id-i = $ID_I
+		secret = "$PSK"
+	}
+}
+EOC
+}
+
+sw() {
+    local d=$1; shift
+    STRONGSWAN_CONF="$d/strongswan.conf" timeout 300 swanctl "$@" --uri "unix://$d/run/charon.vici"
+}
+
+# charon_start DIR [NS] : charon in NS, its /run replaced by DIR/run (a
+# private mount namespace from `ip netns exec`); sets CHARON_PID
+charon_start() {
+    local d=$1 ns=${2:-$NS_R} i
+    STRONGSWAN_CONF="$d/strongswan.conf" \
+        ip netns exec "$ns" sh -c "mount --bind '$d/run' /run && exec '$CHARON'" \
+        >"$d/charon.stdout" 2>&1 &
+    CHARON_PID=$!
+    for ((i = 0; i < 300; i++)); do
+        sw "$d" --stats >/dev/null 2>&1 && return 0
+        kill -0 $CHARON_PID 2>/dev/null || { log "charon died at start-up"; cat "$d/charon.stdout" >&2; return 1; }
+        sleep 0.1
+    done
+    log "charon's vici did not answer within 30 s"; return 1
+}
+
+charon_stop() {
+    [ -n "${CHARON_PID:-}" ] || return 0
+    kill "$CHARON_PID" 2>/dev/null
+    wait_gone "$CHARON_PID" 60 || { log "charon still there after 60 s: SIGKILL"; kill -9 "$CHARON_PID" 2>/dev/null; }
+    wait "$CHARON_PID" 2>/dev/null
+    CHARON_PID=
+}
