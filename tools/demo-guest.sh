@@ -2,7 +2,8 @@
 # demo-guest.sh - the demo, INSIDE User-mode Linux (started by demo.sh):
 # two namespaces west (192.0.2.1, guarding 10.0.1.0/24) and east
 # (192.0.2.2, guarding 10.0.2.0/24), a pluto in each with its own rundir,
-# NSS db, config and secrets; load the west-east conn in both; show status.
+# NSS db, config and secrets; load the west-east conn in both; show status;
+# bring the tunnel up, ping through it, show the traffic; take it down.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 here=$(dirname "$(readlink -f "$0")")
@@ -41,12 +42,18 @@ say "status"
 run west ipsec status
 run east ipsec status
 
-# --- issue 3 (IKE): bring the tunnel up and push traffic through it -----
-# run west ipsec up west-east
-# run west ping -c 3 -I 10.0.1.254 10.0.2.254
-# run west ipsec trafficstatus
-# run east ipsec trafficstatus
-# -------------------------------------------------------------------------
+say "bring the tunnel up from west (IKEv2, PSK) and send traffic through it"
+for h in west east; do   # the guarded networks route through the peer
+    o=$([ $h = west ] && echo east || echo west)
+    ip -n $h route add "${HOST_NET[$o]%.*}.0/24" via "${HOST_ADDR[$o]}" src "${HOST_NET[$h]%/*}"
+done
+run west ipsec up west-east
+check "the tunnel is up" test $? -eq 0
+run west ping -n -c 3 -i 0.2 -W 2 -I 10.0.1.254 10.0.2.254
+check "ping from 10.0.1.254 to 10.0.2.254 through the tunnel" test $? -eq 0
+run west ipsec trafficstatus
+run east ipsec trafficstatus
+run west ipsec down west-east
 
 say "stop both plutos"
 run west ipsec stop

@@ -1,7 +1,9 @@
 #!/bin/bash
 # demo.sh - the README's first command: install dependencies, build, and
 # run the demo inside User-mode Linux (tools/demo-guest.sh): two plutos in
-# two network namespaces load their conn and show `ipsec status`.
+# two network namespaces load their conn, show `ipsec status`, bring the
+# tunnel up, ping through it and show `ipsec trafficstatus` on both ends.
+# Exits non-zero if the tunnel or the ping fails.
 # Run as root: sudo tools/demo.sh
 #
 # Environment: TERN_BUILD (default build), TERN_SKIP_DEPS=1.
