@@ -63,6 +63,29 @@ static uint64_t payload_set(const struct ike_message *m, bool *out_of_range)
 	return set;
 }
 
+/*
+ * An authenticated request we cannot parse (RFC 7296 2.21.2): answer
+ * INVALID_SYNTAX; during IKE_AUTH the IKE SA is then abandoned.
+ */
+static void respond_invalid_syntax(struct ike_sa *ike, uint8_t exchange, uint32_t msgid)
+{
+	struct ikev2_out *o = malloc(sizeof(*o));
+	if (o == NULL)
+		abort();
+	out_init(o, ike, exchange, true, msgid);
+	out_open_sk(o);
+	out_notify(o, v2N_INVALID_SYNTAX, NULL, 0);
+	size_t len = 0;
+	diag_t d = out_finish(o, &len);
+	if (d == NULL)
+		ikev2_send_response(ike, o, len, msgid);
+	else
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "INVALID_SYNTAX response");
+	free(o);
+	if (ike->state != ESTABLISHED_IKE_SA)
+		ike_sa_delete(ike);
+}
+
 void ikev2_dispatch(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx *rx)
 {
 	const struct ike_header *h = &rx->m->hdr;
@@ -74,14 +97,19 @@ void ikev2_dispatch(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx 
 		if (t->exchange != h->exchange || t->response != response || t->states != state_bit)
 			continue;
 		if (t->encrypted && !decrypted) {
-			diag_t d = ikev2_decrypt(ike, rx);
+			bool authentic;
+			diag_t d = ikev2_decrypt(ike, rx, &authentic);
 			if (d != NULL) {
 				LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
-					jam_str(b, "dropping ");
+					jam_str(b, authentic ? "malformed " : "dropping ");
 					jam_ike_exchange(b, h->exchange);
 					jam(b, " %s: %s", response ? "response" : "request", diag_str(d));
+					if (authentic && !response)
+						jam_str(b, "; responding with INVALID_SYNTAX");
 				}
 				diag_free(&d);
+				if (authentic && !response)
+					respond_invalid_syntax(ike, h->exchange, h->msgid);
 				return;
 			}
 			decrypted = true;

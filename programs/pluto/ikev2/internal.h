@@ -101,8 +101,10 @@ void ikev2_send_raw(struct ikev2_engine *e, const ip_endpoint *local, const ip_e
 		    const uint8_t *pkt, size_t len);
 /* "192.0.2.2:UDP/500" */
 void jam_endpoint_udp(struct jambuf *b, const ip_endpoint *ep);
-/* decrypt the SK payload of RX in place and decode the inner payloads */
-diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx);
+/* decrypt the SK payload of RX in place and decode the inner payloads;
+ * *AUTHENTIC tells whether the integrity check passed (a failure after it
+ * is the peer's malformed message: INVALID_SYNTAX) */
+diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx, bool *authentic);
 
 /* ---- retransmit.c ---- */
 void retransmit_start(struct ike_sa *ike);

@@ -127,8 +127,9 @@ void ikev2_send_response(struct ike_sa *ike, struct ikev2_out *o, size_t len, ui
 	ikev2_send_raw(ike->eng, &ike->local, &ike->remote, o->buf, len);
 }
 
-diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx)
+diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx, bool *authentic)
 {
+	*authentic = false;
 	const struct ike_payload *p = ike_message_get(rx->m, IKEv2_NP_SK);
 	if (p == NULL)
 		return diag("message has no SK payload");
@@ -147,6 +148,7 @@ diag_t ikev2_decrypt(struct ike_sa *ike, struct ikev2_rx *rx)
 			      CRYPTO_CSPAN(spans.icv.ptr, spans.icv.len));
 	if (d != NULL)
 		return d;
+	*authentic = true;	/* the ICV matched: the peer really sent this */
 	size_t plen;
 	d = ike_sk_unpad(text, spans.ciphertext.len, &plen);
 	if (d != NULL)

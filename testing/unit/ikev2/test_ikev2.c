@@ -22,6 +22,7 @@
 #include "conn/connections.h"
 #include "conn/show.h"
 #include "ikev2/ikev2.h"
+#include "ikev2/internal.h"
 #include "sa/sa.h"
 
 /* ---- fake clock and timers ---- */
@@ -865,6 +866,32 @@ static void test_garbage_dropped(void **state)
 	assert_int_equal(east.e->sas.nr_ike, 1);
 }
 
+static void test_invalid_syntax(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	struct ike_sa *w = only_ike(&west);
+	/* authentic (west's keys) but malformed: a Delete payload claiming
+	 * five 4-byte SPIs and carrying none */
+	struct ikev2_out *o = malloc(sizeof(*o));
+	out_init(o, w, ISAKMP_v2_INFORMATIONAL, false, w->next_msgid);
+	out_open_sk(o);
+	static const uint8_t bad_d[] = { IKEv2_PROTO_ESP, 4, 0, 5 };
+	ike_put_raw_payload(&o->b, IKEv2_NP_D, bad_d, sizeof(bad_d));
+	size_t len = 0;
+	assert_null(out_finish(o, &len));
+	unsigned before = east.sent;
+	ikev2_receive(east.e, &east.ep, &west.ep, o->buf, len);
+	free(o);
+	expect_log("\"C\" #1: malformed INFORMATIONAL request: ");
+	expect_log("; responding with INVALID_SYNTAX");
+	assert_int_equal(east.sent, before + 1);
+	/* an established IKE SA stays */
+	assert_int_equal(only_ike(&east)->state, ESTABLISHED_IKE_SA);
+	pump();
+}
+
 int main(void)
 {
 	if (NSS_NoDB_Init(NULL) != SECSuccess) {
@@ -893,6 +920,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_kernel_refuses_esp_responder, teardown),
 		cmocka_unit_test_teardown(test_liveness, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
+		cmocka_unit_test_teardown(test_invalid_syntax, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
