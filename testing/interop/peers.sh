@@ -87,7 +87,11 @@ tern_conf() {
 }
 
 # tern_conn NAME IKE ESP [AUTO] : append conn NAME to west's ipsec.conf
+# (IKE or ESP "" = no ike=/esp= line: our defaults)
 tern_conn() {
+    local algs=
+    [ -z "$2" ] || algs+=$'\n\t'"ike=$2"
+    [ -z "$3" ] || algs+=$'\n\t'"esp=$3"
     cat >> "$T/west/ipsec.conf" <<EOF
 
 conn $1
@@ -97,9 +101,7 @@ conn $1
 	leftsubnet=10.0.1.0/24
 	right=192.0.2.2
 	rightid=@east
-	rightsubnet=10.0.2.0/24
-	ike=$2
-	esp=$3
+	rightsubnet=10.0.2.0/24$algs
 	auto=${4:-add}
 EOF
 }
@@ -238,8 +240,11 @@ libreswan_available() {
 lsw_whack() { ip netns exec east "$LSW_X/whack" --rundir "$T/east/run" "$@"; }
 
 # libreswan_start IKE ESP : Libreswan's pluto in east with conn "s2s"
+# (IKE or ESP "" = no ike=/esp= line: Libreswan's defaults)
 libreswan_start() {
-    local d=$T/east i
+    local d=$T/east i algs=
+    [ -z "$1" ] || algs+=$'\n\t'"ike=$1"
+    [ -z "$2" ] || algs+=$'\n\t'"esp=$2"
     mkdir -p "$d/run" "$d/nss" "$d/ipsec.d"
     cat > "$d/ipsec.conf" <<EOF
 config setup
@@ -254,9 +259,7 @@ conn s2s
 	leftsubnet=10.0.2.0/24
 	right=192.0.2.1
 	rightid=@west
-	rightsubnet=10.0.1.0/24
-	ike=$1
-	esp=$2
+	rightsubnet=10.0.1.0/24$algs
 	auto=add
 EOF
     printf '@east @west : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
@@ -310,3 +313,73 @@ tern_counted() {
 }
 tern_has_child() { tern_traffic | grep -q 'type=ESP'; }
 tern_no_child() { ! tern_has_child; }
+
+# ---------------------------------------------------------------------------
+# either peer ($PEER = charon | libreswan)
+# ---------------------------------------------------------------------------
+peer_has_child() { "${PEER}_has_child"; }
+peer_no_sas() { "${PEER}_no_sas"; }
+peer_initiate() {   # the peer brings up its conn "s2s" (IKE SA + Child SA)
+    case $PEER in
+        charon) sw --initiate --ike s2s --child s2s --timeout 30 ;;
+        libreswan) lsw_whack --name s2s --initiate ;;
+    esac >> "$T/east/initiate.out" 2>&1
+}
+peer_terminate() {  # the peer deletes its IKE SA (and with it the Child SA)
+    case $PEER in
+        charon) sw --terminate --ike s2s --timeout 10 ;;
+        libreswan) lsw_whack --name s2s --terminate ;;
+    esac >> "$T/east/terminate.out" 2>&1
+}
+
+# tunnel_works WHAT : Child SA on the peer, ping both ways, ESP counters > 0
+# on both sides, our trafficstatus counts both ways
+tunnel_works() {
+    check "$1: $PEER has the Child SA" peer_has_child
+    check "$1: ping west -> east through the tunnel" ping_through west
+    check "$1: ping east -> west through the tunnel" ping_through east
+    xfrm_dump west "$1"; xfrm_dump east "$1"
+    check "$1: west ESP counters > 0 (ip -s xfrm state)" counted west
+    check "$1: east ESP counters > 0 (ip -s xfrm state)" counted east
+    check "$1: our trafficstatus counts both ways" tern_counted
+}
+# all_gone WHAT : no SA left on either side, no XFRM state or policy
+all_gone() {
+    check "$1: $PEER: no IKE/Child SA left" wait_for 5 peer_no_sas
+    check "$1: west: no Child SA in trafficstatus" wait_for 5 tern_no_child
+    check "$1: west: no XFRM state left" wait_for 5 no_states west
+    check "$1: east: no XFRM state left" wait_for 5 no_states east
+    xfrm_dump west "$1: after delete"; xfrm_dump east "$1: after delete"
+    check "$1: west: no XFRM policy left" no_policies west
+    # Libreswan 4.10 itself keeps an "out" policy with an empty template
+    # (reqid 0) for the unrouted connection once its IKE SA is gone, whoever
+    # sent the Delete: only charon's policies are expected to go
+    [ "$PEER" = libreswan ] ||
+        check "$1: east: no XFRM policy left" wait_for 5 no_policies east
+}
+
+# both_ways CONN : we bring CONN up, the tunnel works, our `ipsec down`
+# clears both sides; then the peer initiates, the tunnel works, the peer's
+# Delete clears both sides.  Transcript: our up/trafficstatus/down.
+both_ways() {
+    local c=$1 t
+    t=$EPOCHREALTIME
+    run west ipsec up "$c"
+    check "$c: ipsec up exit 0 (we initiate)" test $? -eq 0
+    log "$c: tern -> $PEER took $(elapsed "$t") s"
+    tunnel_works "$c, we initiate"
+    run west ipsec trafficstatus
+    run west ipsec down "$c"
+    check "$c: ipsec down exit 0" test $? -eq 0
+    all_gone "$c, our Delete"
+
+    t=$EPOCHREALTIME
+    peer_initiate
+    check "$c: $PEER initiates, exit 0" test $? -eq 0
+    log "$c: $PEER -> tern took $(elapsed "$t") s"
+    tunnel_works "$c, $PEER initiates"
+    run west ipsec trafficstatus
+    peer_terminate
+    check "$c: $PEER terminates, exit 0" test $? -eq 0
+    all_gone "$c, $PEER's Delete"
+}
