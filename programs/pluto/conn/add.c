@@ -188,9 +188,11 @@ void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 			continue;
 		if (conn_add_by_name(conf, cc->name, CONN_ADD, logger) != CTL_RC_OK)
 			continue;
-		if (cc->autostart == AUTO_START || cc->autostart == AUTO_ONDEMAND) {
+		/* auto=start: pluto initiates once everything listens
+		 * (ikev2/pluto_ikev2.c, pluto_ikev2_start_auto()) */
+		if (cc->autostart == AUTO_ONDEMAND) {
 			struct connection *c = conn_by_name(cc->name);
-			llog(&c->logger, LOG_SEV_INFO, "auto=%s: IKE negotiation is not yet supported; connection only added",
+			llog(&c->logger, LOG_SEV_INFO, "auto=%s: on-demand routing is not yet supported; connection only added",
 			     conn_auto_name(cc->autostart));
 		}
 	}

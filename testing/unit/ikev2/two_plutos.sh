@@ -150,6 +150,28 @@ check "PSK mismatch: RC_FATAL (56, got $rc)" test "$rc" -eq 56
 check "PSK mismatch: west rejected by peer" grep -q 'IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED' <<<"$out"
 check "PSK mismatch: east says why" grep -q 'authentication of the initiator using authby=secret failed: AUTH payload does not match (pre-shared key mismatch?)' "$EL"
 
+# ---- ipsec delete: the connection goes, its IKE SA with a Delete ----
+echo '@west @east : PSK "a long and shared test secret"' >"$D/east/ipsec.secrets"
+whack east --rereadsecrets >/dev/null
+whack west --name west-east --initiate >/dev/null 2>&1
+check "again: IKE SA up on east" wait_for bash -c "test \$(grep -c 'responder established IKE SA' '$EL') -ge 2"
+out=$(whack west --name west-east --delete 2>&1); rc=$?
+echo "$out" | sed 's/^/  west> /'
+check "delete: exit 0" test "$rc" -eq 0
+check "delete: Delete sent" grep -q '"west-east" #5: sent INFORMATIONAL request to delete IKE SA' <<<"$out"
+check "delete: east deletes its IKE SA" wait_for bash -c "test \$(grep -c 'received Delete SA payload: deleting IKE SA' '$EL') -ge 2"
+check "delete: conn gone" bash -c "! whack west --name west-east --initiate >/dev/null 2>&1"
+
+# ---- auto=start: west restarts and initiates by itself ----
+kill -TERM "${PID[west]}"; wait "${PID[west]}"
+sed -i 's/auto=add/auto=start/' "$D/west/ipsec.conf"
+ip netns exec "${NS[west]}" "$PLUTO" --nofork --rundir "$D/west/run" --config "$D/west/ipsec.conf" \
+	--nssdir "$D/west/nss" --secretsfile "$D/west/ipsec.secrets" --logfile "$D/west/pluto.log" \
+	>>"$D/west/stderr.txt" 2>&1 &
+PID[west]=$!
+check "auto=start: west initiates at start-up" wait_for grep -q '"west-east" #1: initiating IKEv2 connection to 192.0.2.2 using UDP' "$WL"
+check "auto=start: IKE SA established" wait_for grep -q "\"west-east\" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'" "$WL"
+
 # ---- shutdown ----
 for h in west east; do
 	kill -TERM "${PID[$h]}"
