@@ -7,7 +7,7 @@ set -u
 IPSEC=$1
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
-for p in whack addconn pluto; do
+for p in whack addconn pluto hostkey ipsec-ca; do
     cat > "$t/$p" <<EOS
 #!/bin/bash
 { printf '$p'; printf ' %s' "\$@"; echo; } > "$t/argv"
@@ -110,14 +110,16 @@ fails "status extra" 2 "'status' takes no argument"
 fails "auto" 2 "'auto' needs an operation"
 fails "auto --frob c" 2 "unknown 'auto' operation '--frob'"
 fails "status --rundir" 2 "option --rundir needs an argument"
-fails "newhostkey" 60 "'newhostkey' is not yet supported"
-fails "showhostkey --ckaid 00" 60 "'showhostkey' is not yet supported"
+maps "newhostkey --keytype ecdsa" "hostkey newhostkey --keytype ecdsa"
+maps "--nssdir /n showhostkey --left --ckaid 00" "hostkey showhostkey --nssdir /n --left --ckaid 00"
+maps "ca issue myca --cn east" "ipsec-ca issue myca --cn east"
+maps "--nssdir /n import east.p12" "ipsec-ca --nssdir /n import east.p12"
 "$IPSEC" >/dev/null 2>&1; [ $? = 2 ] && ok || bad "no verb: not a usage error"
 # help and version
 "$IPSEC" --help > "$t/out" 2>&1 && ok || bad "--help failed"
 for v in start stop restart add delete replace up down route unroute auto status briefstatus \
          connectionstatus globalstatus trafficstatus showstates listen rereadsecrets \
-         checkconfig addconn initnss checknss newhostkey showhostkey whack pluto; do
+         checkconfig addconn initnss checknss newhostkey showhostkey ca import whack pluto; do
     grep -qw -- "$v" "$t/out" && ok || bad "--help does not mention '$v'"
 done
 v=$("$IPSEC" --version)
