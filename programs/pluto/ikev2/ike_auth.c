@@ -254,7 +254,9 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 		fail(ike, CTL_RC_FATAL);
 		return;
 	}
-	const struct id *want = ike_remote_id(ike);
+	struct id want_id;
+	ike_remote_id(ike, &want_id);
+	const struct id *want = &want_id;
 	if (!id_is_wildcard(want) && !id_matches(want, &ike->peer_id)) {
 		id_buf a, b;
 		llog(&ike->logger, LOG_SEV_ERROR, "peer ID '%s' does not match the expected '%s'",
@@ -559,7 +561,9 @@ void process_ike_auth_request(struct ikev2_engine *e, struct ike_sa *ike, struct
 	if (d == NULL)
 		refine_conn(e, ike, m);
 	if (d == NULL) {
-		const struct id *want = ike_remote_id(ike);
+		struct id want_id;
+		ike_remote_id(ike, &want_id);
+		const struct id *want = &want_id;
 		if (!id_is_wildcard(want) && !id_matches(want, &ike->peer_id)) {
 			id_buf a, b;
 			d = diag("peer ID '%s' does not match the connection's '%s'",

@@ -314,9 +314,15 @@ void ike_local_id(const struct ike_sa *ike, struct id *out)
 		*out = id_from_address(&ike->local.addr);
 }
 
-const struct id *ike_remote_id(const struct ike_sa *ike)
+void ike_remote_id(const struct ike_sa *ike, struct id *out)
 {
-	return &conn_that(ike->conn)->id;
+	/* rightid= unset: the peer's address, as Libreswan; with a peer of
+	 * %any (no address in the config) any identity will do */
+	const struct end *that = conn_that(ike->conn);
+	if (that->id.kind == ID_NONE && address_is_specified(&that->host))
+		*out = id_from_address(&that->host);
+	else
+		*out = that->id;
 }
 
 diag_t id_to_payload(const struct id *id, uint8_t *type, uint8_t *buf, size_t size, size_t *len)
@@ -401,9 +407,9 @@ diag_t ike_psk_auth(struct ike_sa *ike, bool ours, struct ike_span id_body, uint
 {
 	struct id local;
 	ike_local_id(ike, &local);
-	const struct id *remote = ours ? ike_remote_id(ike) : &ike->peer_id;
-	if (!ours && ike->peer_id.kind == ID_NONE)
-		remote = ike_remote_id(ike);
+	struct id expected;
+	ike_remote_id(ike, &expected);
+	const struct id *remote = ours || ike->peer_id.kind == ID_NONE ? &expected : &ike->peer_id;
 	const struct secrets *s = ike->eng->ops->secrets(ike->eng->ctx);
 	const struct secret *psk = s == NULL ? NULL
 		: secrets_find_psk(s, &local, remote->kind == ID_NONE || remote->kind == ID_ANY

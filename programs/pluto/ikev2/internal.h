@@ -70,7 +70,8 @@ void ike_submit_ke(struct ike_sa *ike, bool derive, ke_next_fn *next);
 
 /* identities and secrets */
 void ike_local_id(const struct ike_sa *ike, struct id *out);	/* not owned */
-const struct id *ike_remote_id(const struct ike_sa *ike);
+/* the identity the peer must prove (not owned) */
+void ike_remote_id(const struct ike_sa *ike, struct id *out);
 diag_t id_to_payload(const struct id *id, uint8_t *type, uint8_t *buf, size_t size,
 		     size_t *len);
 diag_t id_from_payload(const struct ike_id_payload *p, struct id *out);

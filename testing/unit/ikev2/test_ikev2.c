@@ -376,14 +376,25 @@ struct setup {
 static void make_peer(struct peer *p, const char *name, bool is_west, const char *extra,
 		      const char *psk)
 {
+	/* the defaults, each unless EXTRA sets the key itself */
+	static const char *const defaults[][2] = {
+		{ "left", "192.0.2.1" }, { "leftid", "@west" }, { "leftsubnet", "10.0.1.0/24" },
+		{ "right", "192.0.2.2" }, { "rightid", "@east" }, { "rightsubnet", "10.0.2.0/24" },
+		{ "authby", "secret" }, { "auto", "add" },
+	};
 	char conf[2048];
-	snprintf(conf, sizeof(conf),
-		 "conn C\n"
-		 "\tleft=192.0.2.1\n\tleftid=@west\n%s"
-		 "\tright=192.0.2.2\n\trightid=@east\n\trightsubnet=10.0.2.0/24\n"
-		 "\tauthby=secret\n\tauto=add\n%s",
-		 extra != NULL && strstr(extra, "leftsubnet=") != NULL ? "" : "\tleftsubnet=10.0.1.0/24\n",
-		 extra != NULL ? extra : "");
+	struct jambuf b = jambuf_init(conf, sizeof(conf));
+	jam_str(&b, "conn C\n");
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "\t%s=", defaults[i][0]);
+		bool no_ids = extra != NULL && strstr(extra, "# no ids") != NULL &&
+			      strstr(defaults[i][0], "id") != NULL;
+		if (!no_ids && (extra == NULL || strstr(extra, key) == NULL))
+			jam(&b, "\t%s=%s\n", defaults[i][0], defaults[i][1]);
+	}
+	if (extra != NULL)
+		jam_str(&b, extra);
 	memset(p, 0, sizeof(*p));
 	p->name = name;
 	ipsec_conf_parse_buffer(name, conf, strlen(conf), &p->conf);
@@ -407,8 +418,9 @@ static void make_peer(struct peer *p, const char *name, bool is_west, const char
 	c->local = is_west ? LEFT_END : RIGHT_END;
 	p->conn = c;
 	p->ep = (ip_endpoint){ .addr = conn_this(c)->host, .port = 500 };
-	char secrets[256];
-	snprintf(secrets, sizeof(secrets), "@west @east : PSK \"%s\"\n", psk);
+	char secrets[512];
+	snprintf(secrets, sizeof(secrets),
+		 "@west @east : PSK \"%s\"\n192.0.2.1 192.0.2.2 : PSK \"%s\"\n", psk, psk);
 	secrets_parse_buffer(name, secrets, strlen(secrets), &p->secrets);
 	p->next_spi = is_west ? 0x1000aa00 : 0x2000bb00;
 	assert_null(ikev2_engine_new(&ops, p, name, &p->e));
@@ -866,6 +878,38 @@ static void test_garbage_dropped(void **state)
 	assert_int_equal(east.e->sas.nr_ike, 1);
 }
 
+static void test_ipv6(void **state)
+{
+	(void)state;
+	const char *v6 = "\tleft=2001:db8::1\n\tleftsubnet=2001:db8:1::/64\n"
+			 "\tright=2001:db8::2\n\trightsubnet=2001:db8:2::/64\n";
+	struct setup s = { .west_conf = v6, .east_conf = v6 };
+	setup_peers(&s);
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_log("\"C\" #1: initiating IKEv2 connection to 2001:db8::2 using UDP");
+	expect_log("\"C\" #1: sent IKE_SA_INIT request to [2001:db8::2]:UDP/500");
+	expect_log("\"C\" #2: initiator established Child SA using #1; IPsec tunnel [2001:db8:1::/64===2001:db8:2::/64]");
+	expect_log("\"C\" #2: responder established Child SA using #1; IPsec tunnel [2001:db8:2::/64===2001:db8:1::/64]");
+	expect_matching_sas();
+	/* no NAT between them: nothing detected */
+	assert_false(logged("NAT detected"));
+}
+
+static void test_id_from_address(void **state)
+{
+	(void)state;
+	/* no leftid/rightid: the IDs are the addresses (ID_IPV4_ADDR) */
+	struct setup s = { .west_conf = "\t# no ids\n", .east_conf = "\t# no ids\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_log("with shared-key-mac and IPV4_ADDR '192.0.2.1'");
+	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer using authby=secret and IPV4_ADDR '192.0.2.2'");
+}
+
 static void test_invalid_syntax(void **state)
 {
 	(void)state;
@@ -921,6 +965,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_liveness, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
 		cmocka_unit_test_teardown(test_invalid_syntax, teardown),
+		cmocka_unit_test_teardown(test_ipv6, teardown),
+		cmocka_unit_test_teardown(test_id_from_address, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
