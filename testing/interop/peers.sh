@@ -170,7 +170,8 @@ EOF
 }
 
 # charon_load PROPOSALS ESP_PROPOSALS : (re)load conn/child "s2s" with these
-# proposals (swanctl --load-all replaces what was loaded before)
+# proposals (swanctl --load-all replaces what was loaded before);
+# CHARON_DPD=N: liveness checks (empty INFORMATIONAL) every N s when idle
 charon_load() {
     local d=$T/east
     cat > "$d/swanctl.conf" <<EOF
@@ -181,7 +182,7 @@ connections {
 		remote_addrs = 192.0.2.1
 		proposals = $1
 		mobike = no
-		dpd_delay = 0
+		dpd_delay = ${CHARON_DPD:-0}
 		rekey_time = 0
 		reauth_time = 0
 		local {
@@ -227,7 +228,7 @@ charon_stop() {
 charon_sas() {
     sw --list-sas 2>&1 | tee -a "$T/east/list-sas.out"
 }
-charon_has_child() { charon_sas | grep -q 'INSTALLED, TUNNEL'; }
+charon_has_child() { [ "$(charon_sas | grep -c 'INSTALLED, TUNNEL')" -gt 0 ]; }
 charon_no_sas() { [ "$(charon_sas | grep -Ec 'ESTABLISHED|INSTALLED')" = 0 ]; }
 
 # ---------------------------------------------------------------------------
@@ -297,8 +298,9 @@ libreswan_stop() {
 libreswan_states() {
     { lsw_whack --showstates; lsw_whack --trafficstatus; } 2>&1 | tee -a "$T/east/states.out"
 }
-libreswan_has_child() { libreswan_states | grep -q 'STATE_V2_ESTABLISHED_CHILD_SA'; }
-libreswan_no_sas() { ! libreswan_states | grep -q 'STATE_V2_ESTABLISHED'; }
+# (grep -c: whack must not see a closed pipe)
+libreswan_has_child() { [ "$(libreswan_states | grep -c 'STATE_V2_ESTABLISHED_CHILD_SA')" -gt 0 ]; }
+libreswan_no_sas() { [ "$(libreswan_states | grep -c 'STATE_V2_ESTABLISHED')" = 0 ]; }
 
 # ---------------------------------------------------------------------------
 # our side

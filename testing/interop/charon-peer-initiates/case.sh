@@ -4,7 +4,10 @@
 # responds; ike=aes_gcm256-sha2_512;dh19 esp=aes_gcm256.  Ping both ways,
 # ESP counters > 0 on both sides, our trafficstatus line; then charon's
 # `swanctl --terminate` sends the Delete and our SAs, states and policies go.
+# charon runs liveness checks (dpd_delay = 1 s): we answer its empty
+# INFORMATIONAL requests (RFC 7296 1.4) and the IKE SA stays up.
 PEER=charon
+CHARON_DPD=1
 interop_net
 log "network up"
 tern_conf s2s 'aes_gcm256-sha2_512;dh19' aes_gcm256
@@ -29,6 +32,12 @@ check "east ESP counters > 0 (ip -s xfrm state)" counted east
 check "our trafficstatus counts both ways" tern_counted
 tx west
 run west ipsec trafficstatus
+# liveness: charon sends an empty INFORMATIONAL request after 1 s without
+# inbound traffic; wait for two answered ones
+dpd_answered() { [ "$(grep -Ec 'parsed INFORMATIONAL response [0-9]+ \[ \]' "$T/east/charon.log")" -ge 2 ]; }
+check "charon's liveness checks answered (2 empty INFORMATIONAL responses)" wait_for 10 dpd_answered
+check "charon still has the Child SA after liveness checks" charon_has_child
+grep -E 'DPD|INFORMATIONAL' "$T/east/charon.log" | sed 's/^/east charon: /' >&2
 t=$EPOCHREALTIME
 sw --terminate --ike s2s --timeout 10 > "$T/east/terminate.out" 2>&1
 check "swanctl --terminate exit 0" test $? -eq 0
