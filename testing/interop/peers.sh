@@ -171,7 +171,8 @@ EOF
 
 # charon_load PROPOSALS ESP_PROPOSALS : (re)load conn/child "s2s" with these
 # proposals (swanctl --load-all replaces what was loaded before);
-# CHARON_DPD=N: liveness checks (empty INFORMATIONAL) every N s when idle
+# CHARON_DPD=N: liveness checks (empty INFORMATIONAL) every N s when idle;
+# CHARON_REMOTE_TS: its remote_ts (default 10.0.1.0/24); PEER_PSK: the secret
 charon_load() {
     local d=$T/east
     cat > "$d/swanctl.conf" <<EOF
@@ -197,7 +198,7 @@ connections {
 			s2s {
 				mode = tunnel
 				local_ts = 10.0.2.0/24
-				remote_ts = 10.0.1.0/24
+				remote_ts = ${CHARON_REMOTE_TS:-10.0.1.0/24}
 				esp_proposals = $2
 				rekey_time = 0
 			}
