@@ -1,6 +1,6 @@
 # scenario "ikev2-psk": two plutos bring up IKEv2 with a PSK for three
 # algorithm suites (AES-GCM + x25519, AES-CBC + SHA2 + MODP2048,
-# ChaCha20-Poly1305 + ECP256) and transport mode; each time `ipsec up`
+# ChaCha20-Poly1305 + ECP256), transport mode and IPv6 (outside and in); each time `ipsec up`
 # exits 0, a ping crosses the tunnel, the kernel's ESP counters are > 0 on
 # both sides, trafficstatus/showstates list the Child SA, and `ipsec down`
 # leaves no XFRM state or policy.  A PSK mismatch fails on both sides.
@@ -10,6 +10,13 @@ ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
 ip -n west route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
 ip -n east route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+# IPv6 outside and inside
+ip -n west addr add 2001:db8::1/64 dev eth0 nodad
+ip -n east addr add 2001:db8::2/64 dev eth0 nodad
+ip -n west addr add 2001:db8:1::1/128 dev dummy0 nodad
+ip -n east addr add 2001:db8:2::1/128 dev dummy0 nodad
+ip -n west route add 2001:db8:2::/64 via 2001:db8::2 src 2001:db8:1::1
+ip -n east route add 2001:db8:1::/64 via 2001:db8::1 src 2001:db8:2::1
 host_setup west
 host_setup east
 start_pluto west
@@ -66,6 +73,17 @@ check "transport: west ESP counters > 0" counted west
 run west ipsec down transport
 check "transport: west clean after down" empty west
 check "transport: east clean after down" empty east
+
+run west ipsec up ipv6
+check "ipv6: ipsec up exit 0" test $? -eq 0
+check "ipv6: ping through the tunnel" \
+    ip netns exec west ping -6 -q -c 3 -i 0.2 -W 2 -I 2001:db8:1::1 2001:db8:2::1
+check "ipv6: west ESP counters > 0" counted west
+check "ipv6: east ESP counters > 0" counted east
+run west ipsec trafficstatus
+run west ipsec down ipv6
+check "ipv6: west clean after down" empty west
+check "ipv6: east clean after down" empty east
 
 run west ipsec up psk-mismatch
 check "psk-mismatch: ipsec up fails (56)" test $? -eq 56
