@@ -5,4 +5,4 @@ s/(inBytes|outBytes)=[1-9][0-9]*/\1=N/g
 s/(ESPin|ESPout|in|out)=[1-9][0-9]*B/\1=NB/g
 # UML syscalls are slow: the responder may answer IKE_AUTH after our
 # first retransmit (then it answers the duplicate from its saved response)
-/retransmitting IKE_AUTH request; will wait 0.5 seconds/d
+/retransmitting IKE_AUTH request; will wait/d
