@@ -321,11 +321,15 @@ diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermedi
 		    SECSuccess) {
 			ok = true;
 			free_log(&log);
-		} else if (first == 0 || (first == SEC_ERROR_INADEQUATE_CERT_TYPE &&
-					  PORT_GetError() != SEC_ERROR_INADEQUATE_CERT_TYPE)) {
+			continue;
+		}
+		/* the log has the real reason; the thread's error may be stale */
+		PRErrorCode code = log.head != NULL ? (PRErrorCode)log.head->error : PORT_GetError();
+		if (first == 0 || (first == SEC_ERROR_INADEQUATE_CERT_TYPE &&
+				   code != SEC_ERROR_INADEQUATE_CERT_TYPE)) {
 			if (first_log.arena != NULL)
 				free_log(&first_log);
-			first = PORT_GetError();
+			first = code;
 			first_log = log;
 		} else {
 			free_log(&log);

@@ -20,11 +20,13 @@ diag_t auth_private_key_by_ckaid(const uint8_t ckaid[CRYPTO_CKAID_SIZE], SECKEYP
 	if (slots == NULL)
 		return diag("CKAID %s: no NSS tokens", hex);
 	SECKEYPrivateKey *key = NULL;
-	for (PK11SlotListElement *e = PK11_GetFirstSafe(slots); e != NULL && key == NULL;
+	for (PK11SlotListElement *e = PK11_GetFirstSafe(slots); e != NULL;
 	     e = PK11_GetNextSafe(slots, e, PR_FALSE)) {
 		key = PK11_FindKeyByKeyID(e->slot, &id, NULL);
-		if (key != NULL)
+		if (key != NULL) {
 			PK11_FreeSlotListElement(slots, e);
+			break;
+		}
 	}
 	PK11_FreeSlotList(slots);
 	if (key == NULL)
@@ -69,9 +71,10 @@ diag_t auth_end_peer_key(const struct conn_end *end, const char *side, SECKEYPub
 	if (d != NULL)
 		return diag_prefix(d, "%s%s=", side, kw);
 	if (strcmp(kw, "rsasigkey") == 0 && k->keyType != rsaKey) {
+		diag_t e = diag("%srsasigkey= holds an %s key, not an RSA key (use %spubkey=)",
+				side, crypto_pubkey_type_name(k), side);
 		crypto_pubkey_free(&k);
-		return diag("%srsasigkey= holds a %s key, not RSA (use %spubkey=)", side,
-			    crypto_pubkey_type_name(k), side);
+		return e;
 	}
 	*key = k;
 	return NULL;

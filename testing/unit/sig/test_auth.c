@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * programs/pluto/auth (certs.h, keys.h) against a throwaway NSS database
+ * that certutil fills in a temporary directory: a CA, a server
+ * certificate with DNS/IP/email subjectAltNames, an expired one, an ECDSA
+ * one, one with the wrong key usage, one from a CA that is not in the
+ * database; a raw key pair made here.  Checks key lookup by nickname and
+ * CKAID (and signing with what is found), configured peer keys, chain
+ * validation with its clear errors, rightca=, ID <-> certificate
+ * matching, and DN text <-> DER.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <nss.h>
+#include <pk11pub.h>
+
+#include "auth/certs.h"
+#include "auth/keys.h"
+#include "tern/crypto_pubkey.h"
+#include "tern/crypto_sig.h"
+
+#define OK(expr) do { diag_t d_ = (expr); \
+	if (d_ != NULL) { print_error("%s: %s\n", #expr, diag_str(d_)); diag_free(&d_); fail(); } } while (0)
+#define FAILS(expr, what) do { diag_t d_ = (expr); \
+	if (d_ == NULL) fail_msg("%s succeeded", #expr); \
+	if (strstr(diag_str(d_), (what)) == NULL) fail_msg("%s: '%s' lacks '%s'", #expr, diag_str(d_), (what)); \
+	diag_free(&d_); } while (0)
+
+static char dir[64];
+
+static int sh(const char *fmt, ...)
+{
+	char *cmd = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	int rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+	free(cmd);
+	return rc;
+}
+
+/* certutil -S: issue NICK with SUBJECT from CA (NULL: self-signed CA) in DB */
+static int issue(const char *db, const char *nick, const char *subject, const char *ca,
+		 int serial, const char *extra)
+{
+	if (ca == NULL)
+		return sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/%s -n %s -s '%s' -x "
+			  "-t CT,C,C -k rsa -g 2048 -Z SHA256 -v 12 -m %d -z %s/noise -2 "
+			  "--keyUsage certSigning,crlSigning >/dev/null 2>&1",
+			  dir, db, nick, subject, serial, dir);
+	return sh("certutil -S -d sql:%s/%s -n %s -s '%s' -c %s -t u,u,u -Z SHA256 -m %d "
+		  "-z %s/noise %s </dev/null >/dev/null 2>&1",
+		  dir, db, nick, subject, ca, serial, dir, extra);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/tern-test-auth-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	if (sh("mkdir %s/db %s/other && head -c 2048 /dev/urandom > %s/noise && "
+	       "certutil -N -d sql:%s/db --empty-password && "
+	       "certutil -N -d sql:%s/other --empty-password", dir, dir, dir, dir, dir) != 0)
+		return -1;
+	int rc = 0;
+	rc |= issue("db", "ca", "CN=Tern Test CA, O=Tern, C=CA", NULL, 1, "");
+	rc |= issue("db", "east", "CN=east.example.org, O=Tern", "ca", 2,
+		    "-k rsa -g 2048 -v 12 --keyUsage digitalSignature,keyEncipherment "
+		    "--extKeyUsage serverAuth,clientAuth "
+		    "--extSAN dns:east.example.org,ip:192.0.2.2,email:east@example.org");
+	rc |= issue("db", "old", "CN=old.example.org", "ca", 3,
+		    "-k rsa -g 2048 -v 12 -w -13 --extSAN dns:old.example.org");
+	rc |= issue("db", "road", "CN=road.example.org", "ca", 4,
+		    "-k ec -q nistp256 -v 12 --keyUsage digitalSignature "
+		    "--extSAN dns:road.example.org");
+	rc |= issue("db", "badku", "CN=badku.example.org", "ca", 5,
+		    "-k rsa -g 2048 -v 12 --keyUsage keyEncipherment "
+		    "--extKeyUsage emailProtection");
+	rc |= issue("other", "ca2", "CN=Other CA", NULL, 6, "");
+	rc |= issue("other", "stranger", "CN=stranger.example.org", "ca2", 7,
+		    "-k rsa -g 2048 -v 12 --extSAN dns:stranger.example.org");
+	rc |= sh("certutil -L -d sql:%s/other -n stranger -r > %s/stranger.der", dir, dir);
+	rc |= sh("certutil -L -d sql:%s/db -n east -r > %s/east.der", dir, dir);
+	rc |= sh("certutil -L -d sql:%s/db -n old -r > %s/old.der", dir, dir);
+	rc |= sh("certutil -L -d sql:%s/db -n badku -r > %s/badku.der", dir, dir);
+	if (rc != 0)
+		return -1;
+	char *db = NULL;
+	if (asprintf(&db, "sql:%s/db", dir) < 0)
+		abort();
+	SECStatus s = NSS_InitReadWrite(db);
+	free(db);
+	return s == SECSuccess ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	NSS_Shutdown();
+	sh("rm -rf %s", dir);
+	return 0;
+}
+
+struct file {
+	uint8_t *ptr;
+	size_t len;
+};
+
+static struct file slurp(const char *name)
+{
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct file r = { malloc(65536), 0 };
+	assert_non_null(r.ptr);
+	r.len = fread(r.ptr, 1, 65536, f);
+	fclose(f);
+	free(path);
+	assert_true(r.len > 0);
+	return r;
+}
+
+static struct id id_of(const char *text)
+{
+	struct id id;
+	OK(ttoid(text, &id));
+	return id;
+}
+
+static void sign_verify(SECKEYPrivateKey *priv, SECKEYPublicKey *pub)
+{
+	struct crypto_cspan data = CRYPTO_CSPAN("signed octets", 13);
+	const struct crypto_sig_alg *alg =
+		crypto_digsig_choose(priv, CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_256), false);
+	assert_non_null(alg);
+	uint8_t *auth = NULL;
+	size_t len = 0;
+	OK(crypto_auth_sig_sign(IKEv2_AUTH_DIGSIG, alg, priv, &data, 1, &auth, &len));
+	OK(crypto_auth_sig_verify(IKEv2_AUTH_DIGSIG, pub, &data, 1, CRYPTO_CSPAN(auth, len), NULL));
+	free(auth);
+}
+
+static void test_keys_from_cert(void **state)
+{
+	(void)state;
+	CERTCertificate *east = NULL;
+	OK(auth_cert_by_nickname("east", &east));
+	SECKEYPrivateKey *priv = NULL;
+	OK(auth_private_key_by_cert(east, &priv));
+	SECKEYPublicKey *pub = CERT_ExtractPublicKey(east);
+	assert_non_null(pub);
+	sign_verify(priv, pub);
+	SECKEY_DestroyPrivateKey(priv);
+	SECKEY_DestroyPublicKey(pub);
+
+	/* through the connection end: leftcert= */
+	struct conn_end end = { .cert = "road" };
+	CERTCertificate *c = NULL;
+	OK(auth_end_private_key(&end, "left", &c, &priv));
+	assert_non_null(c);
+	assert_int_equal(SECKEY_GetPrivateKeyType(priv), ecKey);
+	pub = CERT_ExtractPublicKey(c);
+	sign_verify(priv, pub);
+	SECKEY_DestroyPublicKey(pub);
+	SECKEY_DestroyPrivateKey(priv);
+	CERT_DestroyCertificate(c);
+
+	CERTCertificate *none = NULL;
+	FAILS(auth_cert_by_nickname("nope", &none), "certificate 'nope' not found in the NSS database");
+	end.cert = "nope";
+	c = NULL;
+	priv = NULL;
+	FAILS(auth_end_private_key(&end, "left", &c, &priv), "leftcert=nope");
+	assert_null(c);
+	assert_null(priv);
+	/* a certificate decoded from DER has no private key here */
+	struct file f = slurp("stranger.der");
+	CERTCertificate *s = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &s));
+	FAILS(auth_private_key_by_cert(s, &priv), "is not in the NSS database");
+	CERT_DestroyCertificate(s);
+	free(f.ptr);
+	CERT_DestroyCertificate(east);
+}
+
+static void test_keys_by_ckaid(void **state)
+{
+	(void)state;
+	/* a raw key pair in the db, as `ipsec newhostkey` makes it */
+	PK11SlotInfo *slot = PK11_GetInternalKeySlot();
+	assert_non_null(slot);
+	PK11RSAGenParams params = { .keySizeInBits = 2048, .pe = 65537 };
+	SECKEYPublicKey *pub = NULL;
+	SECKEYPrivateKey *gen = PK11_GenerateKeyPair(slot, CKM_RSA_PKCS_KEY_PAIR_GEN, &params,
+						     &pub, PR_TRUE, PR_TRUE, NULL);
+	PK11_FreeSlot(slot);
+	assert_non_null(gen);
+	uint8_t ckaid[CRYPTO_CKAID_SIZE];
+	char hex[2 * CRYPTO_CKAID_SIZE + 1];
+	OK(crypto_pubkey_ckaid(pub, ckaid));
+	crypto_ckaid_hex(ckaid, hex);
+	/* our CKAID is the one NSS stored */
+	SECItem *nss_id = PK11_GetLowLevelKeyIDForPrivateKey(gen);
+	assert_non_null(nss_id);
+	assert_int_equal(nss_id->len, CRYPTO_CKAID_SIZE);
+	assert_memory_equal(nss_id->data, ckaid, CRYPTO_CKAID_SIZE);
+	SECITEM_FreeItem(nss_id, PR_TRUE);
+
+	SECKEYPrivateKey *found = NULL;
+	OK(auth_private_key_by_ckaid(ckaid, &found));
+	sign_verify(found, pub);
+	SECKEY_DestroyPrivateKey(found);
+
+	/* leftckaid= */
+	struct conn_end end = { .ckaid = hex };
+	CERTCertificate *c = (CERTCertificate *)1;
+	OK(auth_end_private_key(&end, "left", &c, &found));
+	assert_null(c);
+	SECKEY_DestroyPrivateKey(found);
+	/* leftrsasigkey= of our own key and no leftckaid=: found by the key's CKAID */
+	char *rsasigkey = NULL;
+	OK(crypto_pubkey_to_rsasigkey(pub, &rsasigkey));
+	struct conn_end end2 = { .rsasigkey = rsasigkey };
+	OK(auth_end_private_key(&end2, "left", &c, &found));
+	sign_verify(found, pub);
+	SECKEY_DestroyPrivateKey(found);
+	/* and as the peer's configured key */
+	SECKEYPublicKey *peer = NULL;
+	OK(auth_end_peer_key(&end2, "right", &peer));
+	assert_true(crypto_pubkey_equal(peer, pub));
+	crypto_pubkey_free(&peer);
+	free(rsasigkey);
+
+	/* rejects */
+	ckaid[0] ^= 0xff;
+	FAILS(auth_private_key_by_ckaid(ckaid, &found), "no private key with CKAID");
+	end.ckaid = "0123";
+	FAILS(auth_end_private_key(&end, "left", &c, &found), "leftckaid=");
+	struct conn_end empty = { .rsasigkey = "%cert" };
+	FAILS(auth_end_private_key(&empty, "left", &c, &found), "no leftcert=, leftckaid=");
+	OK(auth_end_peer_key(&empty, "right", &peer));
+	assert_null(peer);
+	struct conn_end bad = { .pubkey = "0sAAAA" };
+	FAILS(auth_end_peer_key(&bad, "right", &peer), "rightpubkey=");
+	/* an EC key given as rsasigkey */
+	CERTCertificate *road = NULL;
+	OK(auth_cert_by_nickname("road", &road));
+	SECKEYPublicKey *ec = CERT_ExtractPublicKey(road);
+	char *spki = NULL;
+	OK(crypto_pubkey_to_0s_spki(ec, &spki));
+	struct conn_end ecend = { .rsasigkey = spki };
+	FAILS(auth_end_peer_key(&ecend, "right", &peer), "rightrsasigkey= holds an ECDSA key, not an RSA key");
+	struct conn_end ecend2 = { .pubkey = spki };
+	OK(auth_end_peer_key(&ecend2, "right", &peer));
+	assert_true(crypto_pubkey_equal(peer, ec));
+	crypto_pubkey_free(&peer);
+	free(spki);
+	SECKEY_DestroyPublicKey(ec);
+	CERT_DestroyCertificate(road);
+
+	SECKEY_DestroyPrivateKey(gen);
+	SECKEY_DestroyPublicKey(pub);
+}
+
+static void test_verify(void **state)
+{
+	(void)state;
+	PRTime now = PR_Now();
+	struct file f = slurp("east.der");
+	CERTCertificate *east = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &east));
+	OK(auth_cert_verify(east, NULL, 0, NULL, now));
+	OK(auth_cert_verify(east, NULL, 0, "%any", now));
+	OK(auth_cert_verify(east, NULL, 0, "C=CA, O=Tern, CN=Tern Test CA", now));
+	FAILS(auth_cert_verify(east, NULL, 0, "CN=Other CA", now),
+	      "is not issued by rightca='CN=Other CA'");
+	/* ten years on, it has expired */
+	FAILS(auth_cert_verify(east, NULL, 0, NULL, now + (PRTime)10 * 365 * 24 * 3600 * PR_USEC_PER_SEC),
+	      "has expired");
+	CERT_DestroyCertificate(east);
+	free(f.ptr);
+
+	f = slurp("old.der");
+	CERTCertificate *old = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &old));
+	FAILS(auth_cert_verify(old, NULL, 0, NULL, now), "certificate 'CN=old.example.org' has expired (not after ");
+	CERT_DestroyCertificate(old);
+	free(f.ptr);
+
+	f = slurp("stranger.der");
+	CERTCertificate *stranger = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &stranger));
+	FAILS(auth_cert_verify(stranger, NULL, 0, NULL, now),
+	      "issuer 'CN=Other CA' of certificate 'CN=stranger.example.org' is not a trusted CA in the NSS database");
+	CERT_DestroyCertificate(stranger);
+	free(f.ptr);
+
+	f = slurp("badku.der");
+	CERTCertificate *badku = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &badku));
+	FAILS(auth_cert_verify(badku, NULL, 0, NULL, now), "has the wrong key usage for IKE");
+	CERT_DestroyCertificate(badku);
+	free(f.ptr);
+
+	/* not a certificate */
+	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	CERTCertificate *j = NULL;
+	FAILS(auth_cert_decode(CRYPTO_CSPAN(junk, sizeof(junk)), &j), "is not an X.509 certificate");
+	FAILS(auth_cert_decode(CRYPTO_CSPAN(junk, 0), &j), "empty CERT payload");
+	assert_null(j);
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	CERTCertificate *east = NULL;
+	OK(auth_cert_by_nickname("east", &east));
+	static const char *const good[] = {
+		"@east.example.org", "@EAST.example.org.", "east@example.org", "192.0.2.2",
+		"O=Tern, CN=east.example.org", "%any", "%fromcert",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct id id = id_of(good[i]);
+		diag_t d = auth_cert_matches_id(east, &id);
+		if (d != NULL)
+			fail_msg("%s: %s", good[i], diag_str(d));
+		id_free(&id);
+	}
+	struct id west = id_of("@west.example.org");
+	FAILS(auth_cert_matches_id(east, &west),
+	      "ID '@west.example.org' is not in certificate 'O=Tern, CN=east.example.org' "
+	      "(subjectAltName: DNS:east.example.org, IP:192.0.2.2, email:east@example.org)");
+	id_free(&west);
+	static const char *const bad[] = { "192.0.2.3", "west@example.org", "CN=east.example.org",
+					   "2001:db8::2" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct id id = id_of(bad[i]);
+		diag_t d = auth_cert_matches_id(east, &id);
+		if (d == NULL)
+			fail_msg("%s matched", bad[i]);
+		diag_free(&d);
+		id_free(&id);
+	}
+	/* %fromcert: the subject, in DER order, Libreswan's spelling */
+	struct id subj;
+	OK(auth_cert_subject_id(east, &subj));
+	assert_int_equal(subj.kind, ID_DER_ASN1_DN);
+	id_buf b;
+	assert_string_equal(str_id(&subj, &b), "O=Tern, CN=east.example.org");
+	/* DN text <-> DER */
+	char *text = NULL;
+	OK(auth_dn_from_der(CRYPTO_CSPAN(east->derSubject.data, east->derSubject.len), &text));
+	assert_string_equal(text, "O=Tern, CN=east.example.org");
+	free(text);
+	uint8_t *der = NULL;
+	size_t len = 0;
+	OK(auth_dn_to_der("C=CA, O=Tern, OU=Test, CN=west, E=west@example.org", &der, &len));
+	OK(auth_dn_from_der(CRYPTO_CSPAN(der, len), &text));
+	assert_string_equal(text, "C=CA, O=Tern, OU=Test, CN=west, E=west@example.org");
+	free(text);
+	struct id fromder;
+	OK(auth_id_from_der_dn(CRYPTO_CSPAN(der, len), &fromder));
+	struct id typed = id_of("C=CA,O=Tern,OU=Test,CN=west,E=west@example.org");
+	assert_true(id_equal(&fromder, &typed));
+	id_free(&fromder);
+	id_free(&typed);
+	FAILS(auth_dn_from_der(CRYPTO_CSPAN(der, len - 1), &text), "is not a DER Name");
+	FAILS(auth_dn_from_der(CRYPTO_CSPAN(der, 0), &text), "empty DN");
+	free(der);
+	der = NULL;
+	FAILS(auth_dn_to_der("CN=x, FOO=y", &der, &len), "unknown attribute type 'FOO'");
+	FAILS(auth_dn_to_der("CN", &der, &len), "expecting TYPE=value");
+	FAILS(auth_dn_to_der("", &der, &len), "is empty");
+	assert_null(der);
+	id_free(&subj);
+	CERT_DestroyCertificate(east);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_from_cert),
+		cmocka_unit_test(test_keys_by_ckaid),
+		cmocka_unit_test(test_verify),
+		cmocka_unit_test(test_ids),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
