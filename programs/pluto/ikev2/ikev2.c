@@ -22,11 +22,15 @@ static void jam_ike_prefix(struct jambuf *b, const void *object)
 	jam(b, "\"%s\" #%lu: ", ike->conn->name, ike->serial);
 }
 
+/* PEER= for the journal; used while one line is written */
+static address_buf peer_buf;
+
 static void ike_fields(const void *object, struct log_fields *f)
 {
 	const struct ike_sa *ike = object;
 	f->conn = ike->conn->name;
 	f->serial = ike->serial;
+	f->peer = str_address(&ike->remote.addr, &peer_buf);
 }
 
 static void jam_child_prefix(struct jambuf *b, const void *object)
@@ -40,6 +44,7 @@ static void child_fields(const void *object, struct log_fields *f)
 	const struct child_sa *c = object;
 	f->conn = c->conn->name;
 	f->serial = c->serial;
+	f->peer = str_address(&c->ike->remote.addr, &peer_buf);
 }
 
 /* ---- engine ---- */

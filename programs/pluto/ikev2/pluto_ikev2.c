@@ -145,44 +145,117 @@ static const struct secrets *secrets(void *ctx)
 	return secrets_store();
 }
 
-static bool conn_answers(const struct connection *c, const ip_endpoint *local, const ip_endpoint *remote)
+/*
+ * Which connections may answer a peer: an index by host address (both
+ * ends of every connection, so that orientation changes need no rebuild),
+ * plus the list of connections with a %any end.  Rebuilt (one sort) only
+ * after connections were added or deleted; a lookup looks at the
+ * connections naming that address and at the %any ones, never at all.
+ */
+static struct {
+	bool valid;
+	size_t count;			/* conn_count() when built */
+	struct connection **all;	/* by name */
+	size_t n;
+	size_t nb;			/* buckets, a power of two */
+	size_t *head;			/* entry + 1, 0: none */
+	struct { size_t conn, next; } *entry;
+	size_t *any;			/* indexes into ALL, in order */
+	size_t nr_any;
+} idx;
+
+static void index_free(void)
+{
+	free(idx.all);
+	free(idx.head);
+	free(idx.entry);
+	free(idx.any);
+	memset(&idx, 0, sizeof(idx));
+}
+
+static void index_build(void)
+{
+	index_free();
+	idx.all = conn_sorted(&idx.n);
+	idx.count = conn_count();
+	idx.nb = 64;
+	while (idx.nb < 2 * idx.n)
+		idx.nb *= 2;
+	idx.head = calloc(idx.nb, sizeof(*idx.head));
+	idx.entry = calloc(2 * idx.n + 1, sizeof(*idx.entry));
+	idx.any = calloc(idx.n + 1, sizeof(*idx.any));
+	if (idx.head == NULL || idx.entry == NULL || idx.any == NULL)
+		abort();
+	size_t k = 0;
+	/* backwards, prepending: chains come out in name order */
+	for (size_t i = idx.n; i-- > 0;) {
+		for (int e = 1; e >= 0; e--) {
+			const struct end *end = &idx.all[i]->end[e];
+			if (!address_is_specified(&end->host))
+				continue;
+			size_t h = address_hash(&end->host) & (idx.nb - 1);
+			idx.entry[k].conn = i;
+			idx.entry[k].next = idx.head[h];
+			idx.head[h] = ++k;
+		}
+	}
+	for (size_t i = 0; i < idx.n; i++) {
+		for (int e = 0; e < 2; e++) {
+			const struct end *end = &idx.all[i]->end[e];
+			if (end->config != NULL && end->config->host == HOST_ANY) {
+				idx.any[idx.nr_any++] = i;
+				break;
+			}
+		}
+	}
+	idx.valid = true;
+}
+
+static bool conn_answers(const struct connection *c, const ip_endpoint *local, const ip_endpoint *remote,
+			 bool exact)
 {
 	if (!conn_oriented(c) || (c->config != NULL && c->config->keyexchange != KE_IKEV2))
 		return false;
 	if (!address_eq(&conn_this(c)->host, &local->addr))
 		return false;
 	const struct end *that = conn_that(c);
-	return address_eq(&that->host, &remote->addr) ||
-	       (!address_is_specified(&that->host) && that->config != NULL &&
-		that->config->host == HOST_ANY);
+	if (exact)
+		return address_eq(&that->host, &remote->addr);
+	return !address_is_specified(&that->host) && that->config != NULL &&
+	       that->config->host == HOST_ANY;
 }
 
 static struct connection *find_conn(void *ctx, const ip_endpoint *local, const ip_endpoint *remote,
 				    const struct connection *after)
 {
 	(void)ctx;
-	/* a walk per new IKE SA (not per packet), in name order: exact
-	 * peer addresses first, then %any */
-	size_t n;
-	struct connection **all = conn_sorted(&n);
-	struct connection *found = NULL;
+	if (!idx.valid || idx.count != conn_count())
+		index_build();
 	bool passed = after == NULL;
-	for (int pass = 0; pass < 2 && found == NULL; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			struct connection *c = all[i];
-			bool exact = address_eq(&conn_that(c)->host, &remote->addr);
-			if ((pass == 0) != exact || !conn_answers(c, local, remote))
-				continue;
-			if (!passed) {
-				passed = c == after;
-				continue;
-			}
-			found = c;
-			break;
-		}
+	/* connections naming the peer's address first, then %any ones */
+	size_t h = address_hash(&remote->addr) & (idx.nb - 1);
+	size_t last = SIZE_MAX;
+	for (size_t k = idx.head[h]; k != 0; k = idx.entry[k - 1].next) {
+		size_t i = idx.entry[k - 1].conn;
+		if (i == last)
+			continue;	/* both ends on the same address */
+		last = i;
+		struct connection *c = idx.all[i];
+		if (!conn_answers(c, local, remote, true))
+			continue;
+		if (passed)
+			return c;
+		passed = c == after;
 	}
-	free(all);
-	return found;
+	for (size_t j = 0; j < idx.nr_any; j++) {
+		struct connection *c = idx.all[idx.any[j]];
+		if (!conn_answers(c, local, remote, false))
+			continue;
+		if (passed)
+			return c;
+		passed = c == after;
+	}
+	return NULL;
 }
 
 static void whack_done(void *ctx, struct log_client *client, int rc)
@@ -356,6 +429,7 @@ void pluto_ikev2_stop(void)
 	/* jobs still running finish (their SAs are gone: results dropped) */
 	workers_stop();
 	ikev2_engine_free(&pluto_ikev2);
+	index_free();
 }
 
 int pluto_ikev2_initiate(struct log_client *client, struct connection *c)
@@ -392,6 +466,7 @@ void pluto_ikev2_start_auto(void)
 
 void pluto_ikev2_connection_gone(struct connection *c)
 {
+	idx.valid = false;	/* the index points at it */
 	if (pluto_ikev2 != NULL)
 		ikev2_terminate(pluto_ikev2, c);
 }
