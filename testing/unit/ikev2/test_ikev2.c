@@ -758,6 +758,22 @@ static void test_duplicate_request(void **state)
 	expect_matching_sas();
 }
 
+static void test_duplicate_init_request(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	setup_peers(&s);
+	east.drop_sends = 1;	/* east's IKE_SA_INIT response is lost */
+	initiate(false);
+	run_for(600);
+	expect_log("\"C\" #1: retransmitting IKE_SA_INIT request; will wait 0.5 seconds for response");
+	expect_log("\"C\" #1: received duplicate IKE_SA_INIT request; retransmitting the response");
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	/* one IKE SA on east: the duplicate made no second one */
+	assert_int_equal(east.e->sas.nr_ike, 1);
+	expect_matching_sas();
+}
+
 static void test_delete_from_initiator(void **state)
 {
 	(void)state;
@@ -957,6 +973,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_retransmit_timeout, teardown),
 		cmocka_unit_test_teardown(test_default_timeout_60s, teardown),
 		cmocka_unit_test_teardown(test_duplicate_request, teardown),
+		cmocka_unit_test_teardown(test_duplicate_init_request, teardown),
 		cmocka_unit_test_teardown(test_delete_from_initiator, teardown),
 		cmocka_unit_test_teardown(test_delete_from_responder, teardown),
 		cmocka_unit_test_teardown(test_childless, teardown),
