@@ -94,9 +94,10 @@ pluto_stop() {
 
 # ---- strongSwan charon (swanctl/vici) ----
 
-# charon_setup DIR PROPOSAL : strongswan.conf + swanctl.conf in DIR
+# charon_setup DIR PROPOSAL [TABLE] : strongswan.conf + swanctl.conf in DIR;
+# TABLE sets ikesa_table_size (Debian's default is 1: one list of IKE SAs)
 charon_setup() {
-    local d=$1 prop=$2
+    local d=$1 prop=$2 table=${3:-}
     rm -rf "$d"; mkdir -p "$d/run"
     cat > "$d/strongswan.conf" <<EOC
 charon {
@@ -109,6 +110,8 @@ charon {
 	block_threshold = 1000
 	init_limit_half_open = 0
 	retransmit_tries = 3
+${table:+	ikesa_table_size = $table
+	ikesa_table_segments = 16}
 	filelog {
 		charon-file {
 			path = $d/charon.log

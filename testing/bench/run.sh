@@ -131,6 +131,15 @@ for grp in x25519 modp2048; do
         R[charon.ike_established]=$(grep -c 'ESTABLISHED' "$WORK/charon.list-sas.out")
     fi
     charon_stop
+    [ $grp = x25519 ] || continue
+    # again with a real IKE SA hash table (strongSwan's default has 1 bucket)
+    charon_setup "$C" "$sp" 4096 || exit 2
+    charon_start "$C" || exit 2
+    sw "$C" --load-conns --file "$C/swanctl.conf" > "$C/load.out" 2>&1 &&
+        sw "$C" --load-creds --file "$C/swanctl.conf" >> "$C/load.out" 2>&1 ||
+        { cat "$C/load.out" >&2; exit 2; }
+    load charon-table.$grp "$n" "$tp" "$CHARON_PID"
+    charon_stop
 done
 
 # ---- 2: loading N_CONNS connections ----
@@ -222,6 +231,10 @@ row_sa() {	# GROUP N
         "$(g tern.$grp resp_cpu_ms_per_sa)" "$(g tern.$grp rate_per_s)" "$(g tern.$grp cookies)" "$(g tern.$grp initiator_cpu_s)"
     printf '| %s, strongSwan charon | %s / %s | %s | %s | %s | %s |\n' "$grp" "$(g charon.$grp established)" "$(g charon.$grp n)" \
         "$(g charon.$grp resp_cpu_ms_per_sa)" "$(g charon.$grp rate_per_s)" "$(g charon.$grp cookies)" "$(g charon.$grp initiator_cpu_s)"
+    [ -n "${R[charon-table.$grp]:-}" ] &&
+    printf '| %s, strongSwan charon, ikesa_table_size=4096 | %s / %s | %s | %s | %s | %s |\n' "$grp" "$(g charon-table.$grp established)" "$(g charon-table.$grp n)" \
+        "$(g charon-table.$grp resp_cpu_ms_per_sa)" "$(g charon-table.$grp rate_per_s)" "$(g charon-table.$grp cookies)" "$(g charon-table.$grp initiator_cpu_s)"
+    return 0
 }
 
 {
@@ -259,36 +272,7 @@ $(row_sa modp2048)
 - *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better).
 - *wall rate*: IKE SAs established per second with both the initiator and the responder on these $(nproc) CPUs; the initiator (one thread, reusing its key pair) shares the machine, so this is a floor.
 - *initiator CPU*: the load generator's own CPU for the run, to show it is not the only bottleneck.
-
-## 3. Memory per IKE SA
-
-VmRSS of the responder before the first and after the last IKE SA of section 1 (x25519, IKE SAs
-only: on this host kernel there is no ESP, so there are no Child SAs; with a Child SA each it is
-measured inside UML, not yet done).
-
-| responder | VmRSS before (KiB) | VmRSS after (KiB) | KiB per IKE SA |
-| --- | --- | --- | --- |
-| tern pluto | $(g tern.x25519 resp_rss_kb_before) | $(g tern.x25519 resp_rss_kb_after) | $(perkb "$(g tern.x25519 resp_rss_b_per_sa)") |
-| strongSwan charon | $(g charon.x25519 resp_rss_kb_before) | $(g charon.x25519 resp_rss_kb_after) | $(perkb "$(g charon.x25519 resp_rss_b_per_sa)") |
-
-- *KiB per IKE SA*: growth of the resident set divided by the IKE SAs established (allocator and NSS object overhead included).
-
-## 4. Status commands with $N_SA IKE SAs
-
-Right after section 1 (x25519), the responder holding the IKE SAs it established
-(tern: ${R[tern.ike_established]:-n/a} in \`ipsec showstates\`; charon: ${R[charon.ike_established]:-n/a} in \`swanctl --list-sas\`).
-Wall time of the whole command (the ipsec front-end, whack and pluto's answer, printed to a file).
-
-| command | wall ms | lines |
-| --- | --- | --- |
-| tern \`ipsec trafficstatus\` | ${R[tern.trafficstatus]:-n/a} | ${R[tern.trafficstatus.lines]:-n/a} |
-| tern \`ipsec showstates\` | ${R[tern.showstates]:-n/a} | ${R[tern.showstates.lines]:-n/a} |
-| tern \`ipsec status\` | ${R[tern.status]:-n/a} | ${R[tern.status.lines]:-n/a} |
-| tern \`ipsec briefstatus\` | ${R[tern.briefstatus]:-n/a} | ${R[tern.briefstatus.lines]:-n/a} |
-| strongSwan \`swanctl --list-sas\` | ${R[charon.list-sas]:-n/a} | ${R[charon.list-sas.lines]:-n/a} |
-
-- *trafficstatus* lists Child SAs only, so with childless IKE SAs it prints just its header: it shows the cost of walking the SA tables, not of formatting.
-- *showstates* / *status* / *list-sas* print one or more lines per IKE SA.
+- *ikesa_table_size=4096*: charon as shipped keeps its IKE SAs in a hash table of one bucket (\`charon.ikesa_table_size = 1\`); this row gives it 4,096 buckets in 16 segments, to separate that setting from the rest of its cost.
 
 ## 2. Loading connections
 
@@ -310,6 +294,37 @@ $(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[tern.startup.$n]:-n/a} | ${R[
 - *ipsec add* must stay flat as N grows (O(1) in the conns already loaded); it includes the front-end reading the N-conn file.
 - *swanctl --load-conns*: swanctl parses the file and sends each conn over vici; charon adds them.
 - Libreswan 4.10's addconn: not measured in this run (see "Left to do").
+
+## 3. Memory per IKE SA
+
+VmRSS of the responder before the first and after the last IKE SA of section 1 (x25519, IKE SAs
+only: on this host kernel there is no ESP, so there are no Child SAs; with a Child SA each it is
+measured inside UML, not yet done).
+
+| responder | VmRSS before (KiB) | VmRSS after (KiB) | KiB per IKE SA |
+| --- | --- | --- | --- |
+| tern pluto | $(g tern.x25519 resp_rss_kb_before) | $(g tern.x25519 resp_rss_kb_after) | $(perkb "$(g tern.x25519 resp_rss_b_per_sa)") |
+| strongSwan charon | $(g charon.x25519 resp_rss_kb_before) | $(g charon.x25519 resp_rss_kb_after) | $(perkb "$(g charon.x25519 resp_rss_b_per_sa)") |
+| strongSwan charon, ikesa_table_size=4096 | $(g charon-table.x25519 resp_rss_kb_before) | $(g charon-table.x25519 resp_rss_kb_after) | $(perkb "$(g charon-table.x25519 resp_rss_b_per_sa)") |
+
+- *KiB per IKE SA*: growth of the resident set divided by the IKE SAs established (allocator and NSS object overhead included).
+
+## 4. Status commands with $N_SA IKE SAs
+
+Right after section 1 (x25519), the responder holding the IKE SAs it established
+(tern: ${R[tern.ike_established]:-n/a} in \`ipsec showstates\`; charon: ${R[charon.ike_established]:-n/a} in \`swanctl --list-sas\`).
+Wall time of the whole command (the ipsec front-end, whack and pluto's answer, printed to a file).
+
+| command | wall ms | lines |
+| --- | --- | --- |
+| tern \`ipsec trafficstatus\` | ${R[tern.trafficstatus]:-n/a} | ${R[tern.trafficstatus.lines]:-n/a} |
+| tern \`ipsec showstates\` | ${R[tern.showstates]:-n/a} | ${R[tern.showstates.lines]:-n/a} |
+| tern \`ipsec status\` | ${R[tern.status]:-n/a} | ${R[tern.status.lines]:-n/a} |
+| tern \`ipsec briefstatus\` | ${R[tern.briefstatus]:-n/a} | ${R[tern.briefstatus.lines]:-n/a} |
+| strongSwan \`swanctl --list-sas\` | ${R[charon.list-sas]:-n/a} | ${R[charon.list-sas.lines]:-n/a} |
+
+- *trafficstatus* lists Child SAs only, so with childless IKE SAs it prints just its header: it shows the cost of walking the SA tables, not of formatting.
+- *showstates* / *status* / *list-sas* print one or more lines per IKE SA.
 
 EOF
 cat "$TOP/testing/bench/notes.md"
