@@ -36,6 +36,7 @@
 
 static char dir[64];
 
+static int sh(const char *fmt, ...) TERN_PRINTF(1, 2);
 static int sh(const char *fmt, ...)
 {
 	char *cmd = NULL;
