@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "ikev2/ikev2.h"
 #include "ikev2/pluto_ikev2.h"
 #include "kernel/kernel.h"
+#include "pluto.h"
 #include "server/iface.h"
 #include "server/loop.h"
 #include "server/workers.h"
@@ -411,6 +413,14 @@ diag_t pluto_ikev2_start(int nhelpers)
 	if (d != NULL) {
 		workers_stop();
 		return d;
+	}
+	/* cookies (RFC 7296 2.6): ddos-mode=busy always, unlimited never,
+	 * auto above ddos-ike-threshold half-open IKE SAs */
+	if (pluto_setup != NULL) {
+		pluto_ikev2->halfopen_cookie_threshold =
+			pluto_setup->ddos_mode == DDOS_BUSY ? 0 :
+			pluto_setup->ddos_mode == DDOS_UNLIMITED ? UINT_MAX :
+			pluto_setup->ddos_ike_threshold;
 	}
 	llog(&global_logger, LOG_SEV_INFO, "started %u crypto helper%s", workers_count(),
 	     workers_count() == 1 ? "" : "s");
