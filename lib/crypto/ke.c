@@ -51,6 +51,38 @@ static diag_t export_public(const struct crypto_ke_group *g, const SECItem *v, u
 	return diag("%s: unknown key exchange kind", g->name);
 }
 
+/*
+ * NSS's softoken checks every key pair it generates with CKA_DERIVE set
+ * by computing one more key agreement with it (a pairwise-consistency
+ * test): X25519 key generation then costs two scalar multiplications and
+ * MODP two exponentiations instead of one, a third of the whole IKE SA
+ * set-up (docs/benchmarks.md, "Hot spots").  A session key pair generated
+ * without CKA_DERIVE skips the test; CKA_DERIVE is then set on the private
+ * key, which softoken allows.  The key pair is the same as the one
+ * PK11_GenerateKeyPair() makes (session object, sensitive, private).
+ * Returns NULL when NSS refuses either step (e.g. in FIPS mode); the
+ * caller then generates the ordinary way.
+ */
+static SECKEYPrivateKey *generate_without_pct(PK11SlotInfo *slot, CK_MECHANISM_TYPE mech,
+					      void *param, SECKEYPublicKey **pub)
+{
+	SECKEYPublicKey *p = NULL;
+	SECKEYPrivateKey *priv = PK11_GenerateKeyPairWithOpFlags(
+		slot, mech, param, &p, PK11_ATTR_SESSION | PK11_ATTR_SENSITIVE | PK11_ATTR_PRIVATE,
+		0, CKF_DERIVE, NULL);
+	if (priv == NULL)
+		return NULL;
+	CK_BBOOL yes = CK_TRUE;
+	SECItem v = { .type = siBuffer, .data = &yes, .len = sizeof(yes) };
+	if (PK11_WriteRawAttribute(PK11_TypePrivKey, priv, CKA_DERIVE, &v) != SECSuccess) {
+		SECKEY_DestroyPrivateKey(priv);
+		SECKEY_DestroyPublicKey(p);
+		return NULL;
+	}
+	*pub = p;
+	return priv;
+}
+
 diag_t crypto_ke_generate(const struct crypto_ke_group *g, struct crypto_ke_secret **out)
 {
 	if (g == NULL)
@@ -66,8 +98,9 @@ diag_t crypto_ke_generate(const struct crypto_ke_group *g, struct crypto_ke_secr
 	if (slot == NULL)
 		return crypto_nss_diag("%s: no NSS slot for key generation", g->name);
 	SECKEYPublicKey *pub = NULL;
-	SECKEYPrivateKey *priv = PK11_GenerateKeyPair(slot, keygen_mech(g), param, &pub,
-						      PR_FALSE, PR_TRUE, NULL);
+	SECKEYPrivateKey *priv = generate_without_pct(slot, keygen_mech(g), param, &pub);
+	if (priv == NULL)
+		priv = PK11_GenerateKeyPair(slot, keygen_mech(g), param, &pub, PR_FALSE, PR_TRUE, NULL);
 	PK11_FreeSlot(slot);
 	if (priv == NULL)
 		return crypto_nss_diag("%s: generating a key pair", g->name);
