@@ -172,7 +172,8 @@ EOF
 # charon_load PROPOSALS ESP_PROPOSALS : (re)load conn/child "s2s" with these
 # proposals (swanctl --load-all replaces what was loaded before);
 # CHARON_DPD=N: liveness checks (empty INFORMATIONAL) every N s when idle;
-# CHARON_REMOTE_TS: its remote_ts (default 10.0.1.0/24); PEER_PSK: the secret
+# CHARON_REMOTE_TS: its remote_ts (default 10.0.1.0/24); PEER_PSK: the secret;
+# CHARON_IKE_REKEY / CHARON_CHILD_REKEY: rekey_time of the IKE / Child SA (0)
 charon_load() {
     local d=$T/east
     cat > "$d/swanctl.conf" <<EOF
@@ -184,7 +185,7 @@ connections {
 		proposals = $1
 		mobike = no
 		dpd_delay = ${CHARON_DPD:-0}
-		rekey_time = 0
+		rekey_time = ${CHARON_IKE_REKEY:-0}
 		reauth_time = 0
 		local {
 			auth = psk
@@ -200,7 +201,7 @@ connections {
 				local_ts = 10.0.2.0/24
 				remote_ts = ${CHARON_REMOTE_TS:-10.0.1.0/24}
 				esp_proposals = $2
-				rekey_time = 0
+				rekey_time = ${CHARON_CHILD_REKEY:-0}
 			}
 		}
 	}
@@ -345,6 +346,16 @@ tunnel_works() {
     check "$1: west ESP counters > 0 (ip -s xfrm state)" counted west
     check "$1: east ESP counters > 0 (ip -s xfrm state)" counted east
     check "$1: our trafficstatus counts both ways" tern_counted
+    # no NAT between the hosts: when our NAT_DETECTION_*_IP hashes (RFC 7296
+    # 2.23) are right, neither side floats to UDP encapsulation
+    check "$1: no UDP-encapsulated ESP on either side (NAT detection agrees)" no_encap
+}
+# no_encap : no XFRM state with UDP encapsulation in west or east, and
+# charon did not decide that a host is behind a NAT
+no_encap() {
+    [ "$(ip -n west xfrm state | grep -c encap)" = 0 ] &&
+        [ "$(ip -n east xfrm state | grep -c encap)" = 0 ] &&
+        { [ "$PEER" != charon ] || [ "$(grep -Ec 'behind NAT|faking NAT' "$T/east/charon.log")" = 0 ]; }
 }
 # all_gone WHAT : no SA left on either side, no XFRM state or policy
 all_gone() {

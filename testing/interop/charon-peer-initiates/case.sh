@@ -30,6 +30,7 @@ xfrm_dump west "after ping"; xfrm_dump east "after ping"
 check "west ESP counters > 0 (ip -s xfrm state)" counted west
 check "east ESP counters > 0 (ip -s xfrm state)" counted east
 check "our trafficstatus counts both ways" tern_counted
+check "no UDP-encapsulated ESP on either side (NAT detection agrees)" no_encap
 tx west
 run west ipsec trafficstatus
 # liveness: charon sends an empty INFORMATIONAL request after 1 s without

@@ -24,6 +24,7 @@ xfrm_dump west "after ping"; xfrm_dump east "after ping"
 check "west ESP counters > 0 (ip -s xfrm state)" counted west
 check "east ESP counters > 0 (ip -s xfrm state)" counted east
 check "our trafficstatus counts both ways" tern_counted
+check "no UDP-encapsulated ESP on either side (NAT detection agrees)" no_encap
 run west ipsec trafficstatus
 t=$EPOCHREALTIME
 run west ipsec down s2s

@@ -24,6 +24,7 @@ xfrm_dump west "after ping"; xfrm_dump east "after ping"
 check "west ESP counters > 0 (ip -s xfrm state)" counted west
 check "east ESP counters > 0 (ip -s xfrm state)" counted east
 check "our trafficstatus counts both ways" tern_counted
+check "no UDP-encapsulated ESP on either side (NAT detection agrees)" no_encap
 check "Libreswan's trafficstatus counts both ways" \
     bash -c "$(declare -f lsw_whack); LSW_X='$LSW_X' T='$T' lsw_whack --trafficstatus | grep -Eq 'inBytes=[1-9][0-9]*, outBytes=[1-9][0-9]*'"
 run west ipsec trafficstatus
