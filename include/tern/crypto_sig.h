@@ -120,4 +120,12 @@ diag_t crypto_hash_notify_decode(struct crypto_cspan data, unsigned *mask);
 const struct crypto_sig_alg *crypto_digsig_choose(SECKEYPrivateKey *key, unsigned peer_hashes,
 						  bool pkcs1);
 
+/*
+ * Start-up known-answer test of the verifiers: the RFC 4754 ECDSA P-256
+ * and P-384 signatures over "abc" verify, and fail with one bit changed.
+ * NULL or a diag naming the vector.  (Signing is randomised for ECDSA and
+ * RSA-PSS; the unit tests cover it against OpenSSL-made vectors.)
+ */
+diag_t crypto_sig_selftest(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include <keyhi.h>
 #include <pk11pub.h>
 
+#include "tern/crypto_pubkey.h"
 #include "tern/crypto_sig.h"
 #include "internal.h"
 
@@ -491,5 +492,62 @@ const struct crypto_sig_alg *crypto_digsig_choose(SECKEYPrivateKey *key, unsigne
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (peer_hashes & CRYPTO_HASH_BIT(order[i]))
 			return crypto_sig_alg_find(scheme, order[i]);
+	return NULL;
+}
+
+/* RFC 4754 8.1 and 8.2: public key (04 | gwx | gwy) and r | s over "abc" */
+static const struct {
+	unsigned bits;
+	enum ikev2_auth_method method;
+	const char *point, *sig;
+} selftest_vectors[] = {
+	{ 256, IKEv2_AUTH_ECDSA_SHA2_256_P256,
+	  "04"
+	  "2442A5CC0ECD015FA3CA31DC8E2BBC70BF42D60CBCA20085E0822CB04235E970"
+	  "6FC98BD7E50211A4A27102FA3549DF79EBCB4BF246B80945CDDFE7D509BBFD7D",
+	  "CB28E0999B9C7715FD0A80D8E47A77079716CBBF917DD72E97566EA1C066957C"
+	  "86FA3BB4E26CAD5BF90B7F81899256CE7594BB1EA0C89212748BFF3B3D5B0315" },
+	{ 384, IKEv2_AUTH_ECDSA_SHA2_384_P384,
+	  "04"
+	  "96281BF8DD5E0525CA049C048D345D3082968D10FEDF5C5ACA0C64E6465A97EA"
+	  "5CE10C9DFEC21797415710721F437922"
+	  "447688BA94708EB6E2E4D59F6AB6D7EDFF9301D249FE49C33096655F5D502FAD"
+	  "3D383B91C5E7EDAA2B714CC99D5743CA",
+	  "FB017B914E29149432D8BAC29A514640B46F53DDAB2C69948084E2930F1C8F7E"
+	  "08E07C9C63F2D21A07DCB56A6AF56EB3"
+	  "B263A1305E057F984D38726A1B46874109F417BCA112674C528262A40A629AF1"
+	  "CBB9F516CE0FA7D2FF630863A00E8B9F" },
+};
+
+diag_t crypto_sig_selftest(void)
+{
+	struct crypto_cspan abc = CRYPTO_CSPAN("abc", 3);
+	for (size_t i = 0; i < sizeof(selftest_vectors) / sizeof(selftest_vectors[0]); i++) {
+		size_t plen = 0, slen = 0;
+		uint8_t *point = crypto_unhex(selftest_vectors[i].point, &plen);
+		uint8_t *sig = crypto_unhex(selftest_vectors[i].sig, &slen);
+		SECKEYPublicKey *key = NULL;
+		diag_t d = point == NULL || sig == NULL ? diag("bad vector")
+			 : crypto_pubkey_from_ec_point(selftest_vectors[i].bits,
+						       CRYPTO_CSPAN(point, plen), &key);
+		if (d == NULL)
+			d = crypto_auth_sig_verify(selftest_vectors[i].method, key, &abc, 1,
+						   CRYPTO_CSPAN(sig, slen), NULL);
+		if (d == NULL) {
+			sig[slen - 1] ^= 1;
+			diag_t e = crypto_auth_sig_verify(selftest_vectors[i].method, key, &abc, 1,
+							  CRYPTO_CSPAN(sig, slen), NULL);
+			if (e == NULL)
+				d = diag("a changed signature verified");
+			diag_free(&e);
+		}
+		if (key != NULL)
+			crypto_pubkey_free(&key);
+		free(point);
+		free(sig);
+		if (d != NULL)
+			return diag_prefix(d, "signature self-test RFC 4754 ECDSA P-%u",
+					   selftest_vectors[i].bits);
+	}
 	return NULL;
 }

@@ -518,3 +518,37 @@ diag_t auth_cert_matches_id(CERTCertificate *cert, const struct id *id)
 	free(subject);
 	return d;
 }
+
+diag_t auth_local_dn_der(const struct id *id, CERTCertificate *cert, uint8_t **der, size_t *len)
+{
+	bool use_cert = false;
+	if (cert != NULL) {
+		if (id->kind == ID_FROMCERT || id->kind == ID_NONE) {
+			use_cert = true;
+		} else if (id->kind == ID_DER_ASN1_DN) {
+			struct id subj;
+			diag_t d = auth_cert_subject_id(cert, &subj);
+			if (d == NULL) {
+				use_cert = id_equal(id, &subj);
+				id_free(&subj);
+			}
+			diag_free(&d);
+		}
+	}
+	if (use_cert) {
+		if (cert->derSubject.len == 0)
+			return diag("certificate has an empty subject");
+		uint8_t *p = malloc(cert->derSubject.len);
+		if (p == NULL)
+			abort();
+		memcpy(p, cert->derSubject.data, cert->derSubject.len);
+		*der = p;
+		*len = cert->derSubject.len;
+		return NULL;
+	}
+	if (id->kind != ID_DER_ASN1_DN) {
+		id_buf b;
+		return diag("ID '%s' is not a DN", str_id(id, &b));
+	}
+	return auth_dn_to_der((const char *)id->name, der, len);
+}

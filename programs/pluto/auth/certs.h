@@ -73,4 +73,13 @@ diag_t auth_cert_matches_id(CERTCertificate *cert, const struct id *id);
 /* the subject as an ID_DER_ASN1_DN id (leftid=%fromcert / rightid=%fromcert) */
 diag_t auth_cert_subject_id(CERTCertificate *cert, struct id *out);
 
+/*
+ * The DER DN to send in our ID payload (ID_DER_ASN1_DN) for ID: with a
+ * certificate CERT whose subject ID is (or ID is %fromcert / unset), the
+ * certificate's own subject octets, so that peers comparing DER see the
+ * same encoding; else ID's text encoded by auth_dn_to_der().  *DER is
+ * malloc()ed.
+ */
+diag_t auth_local_dn_der(const struct id *id, CERTCertificate *cert, uint8_t **der, size_t *len);
+
 #endif

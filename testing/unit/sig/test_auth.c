@@ -94,6 +94,17 @@ static int setup(void **state)
 	rc |= issue("other", "stranger", "CN=stranger.example.org", "ca2", 7,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:stranger.example.org");
 	rc |= sh("certutil -L -d sql:%s/other -n stranger -r > %s/stranger.der", dir, dir);
+	/* an intermediate CA and its leaf, exported then removed from the db:
+	 * the peer sends both in CERT payloads */
+	rc |= sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid -s 'CN=Tern Mid CA' "
+		 "-c ca -t ,, -k rsa -g 2048 -Z SHA256 -v 12 -m 8 -z %s/noise -2 "
+		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", dir, dir);
+	rc |= issue("db", "leaf", "CN=leaf.example.org", "mid", 9,
+		    "-k rsa -g 2048 -v 12 --extSAN dns:leaf.example.org");
+	rc |= sh("certutil -L -d sql:%s/db -n mid -r > %s/mid.der && "
+		 "certutil -L -d sql:%s/db -n leaf -r > %s/leaf.der && "
+		 "certutil -F -d sql:%s/db -n leaf && certutil -F -d sql:%s/db -n mid",
+		 dir, dir, dir, dir, dir, dir);
 	rc |= sh("certutil -L -d sql:%s/db -n east -r > %s/east.der", dir, dir);
 	rc |= sh("certutil -L -d sql:%s/db -n old -r > %s/old.der", dir, dir);
 	rc |= sh("certutil -L -d sql:%s/db -n badku -r > %s/badku.der", dir, dir);
@@ -317,6 +328,22 @@ static void test_verify(void **state)
 	CERT_DestroyCertificate(badku);
 	free(f.ptr);
 
+	/* a chain: the leaf alone does not verify, with its intermediate it does */
+	f = slurp("leaf.der");
+	struct file fm = slurp("mid.der");
+	CERTCertificate *leaf = NULL, *mid = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &leaf));
+	FAILS(auth_cert_verify(leaf, NULL, 0, NULL, now),
+	      "issuer 'CN=Tern Mid CA' of certificate 'CN=leaf.example.org' is not a trusted CA");
+	OK(auth_cert_decode(CRYPTO_CSPAN(fm.ptr, fm.len), &mid));
+	OK(auth_cert_verify(leaf, &mid, 1, NULL, now));
+	OK(auth_cert_verify(leaf, &mid, 1, "CN=Tern Mid CA", now));
+	OK(auth_cert_verify(leaf, &mid, 1, "C=CA, O=Tern, CN=Tern Test CA", now));
+	CERT_DestroyCertificate(mid);
+	CERT_DestroyCertificate(leaf);
+	free(f.ptr);
+	free(fm.ptr);
+
 	/* not a certificate */
 	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
 	CERTCertificate *j = NULL;
@@ -387,6 +414,27 @@ static void test_ids(void **state)
 	FAILS(auth_dn_to_der("CN", &der, &len), "expecting TYPE=value");
 	FAILS(auth_dn_to_der("", &der, &len), "is empty");
 	assert_null(der);
+	/* our ID payload's DN: the certificate's own octets when they are the ID */
+	der = NULL;
+	OK(auth_local_dn_der(&subj, east, &der, &len));
+	assert_int_equal(len, east->derSubject.len);
+	assert_memory_equal(der, east->derSubject.data, len);
+	free(der);
+	struct id fc = id_of("%fromcert");
+	OK(auth_local_dn_der(&fc, east, &der, &len));
+	assert_int_equal(len, east->derSubject.len);
+	free(der);
+	struct id other = id_of("CN=other, O=Tern");
+	OK(auth_local_dn_der(&other, east, &der, &len));
+	OK(auth_dn_from_der(CRYPTO_CSPAN(der, len), &text));
+	assert_string_equal(text, "CN=other, O=Tern");
+	free(text);
+	free(der);
+	struct id fq = id_of("@east.example.org");
+	FAILS(auth_local_dn_der(&fq, NULL, &der, &len), "is not a DN");
+	id_free(&fq);
+	id_free(&other);
+	id_free(&fc);
 	id_free(&subj);
 	CERT_DestroyCertificate(east);
 }

@@ -492,6 +492,12 @@ static void test_algids(void **state)
 	assert_null(crypto_sig_alg_find(CRYPTO_SIG_RSA_PSS, IKEv2_HASH_SHA1));
 }
 
+static void test_selftest(void **state)
+{
+	(void)state;
+	OK(crypto_sig_selftest());
+}
+
 static void test_hash_notify(void **state)
 {
 	(void)state;
@@ -537,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_algids),
 		cmocka_unit_test(test_hash_notify),
+		cmocka_unit_test(test_selftest),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
