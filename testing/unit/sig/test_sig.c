@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include <nss.h>
@@ -492,6 +493,54 @@ static void test_algids(void **state)
 	assert_null(crypto_sig_alg_find(CRYPTO_SIG_RSA_PSS, IKEv2_HASH_SHA1));
 }
 
+/* ---- several threads signing and verifying with shared keys ---- */
+
+struct thread_keys {
+	SECKEYPrivateKey *priv[2];
+	SECKEYPublicKey *pub[2];
+	int failures;
+};
+
+static void *sig_thread(void *arg)
+{
+	struct thread_keys *k = arg;
+	struct crypto_cspan data = CRYPTO_CSPAN("thread data", 11);
+	for (int i = 0; i < 20; i++) {
+		int w = i % 2;
+		const struct crypto_sig_alg *a =
+			alg(w == 0 ? CRYPTO_SIG_RSA_PSS : CRYPTO_SIG_ECDSA, IKEv2_HASH_SHA2_256);
+		uint8_t *sig = NULL;
+		size_t len = 0;
+		diag_t d = crypto_sig_sign(a, true, k->priv[w], &data, 1, &sig, &len);
+		if (d == NULL)
+			d = crypto_sig_verify(a, true, k->pub[w], &data, 1, CRYPTO_CSPAN(sig, len));
+		if (d != NULL) {
+			__atomic_add_fetch(&k->failures, 1, __ATOMIC_SEQ_CST);
+			diag_free(&d);
+		}
+		free(sig);
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	struct thread_keys k = { .failures = 0 };
+	k.priv[0] = gen_key(false, 2048, &k.pub[0]);
+	k.priv[1] = gen_key(true, 256, &k.pub[1]);
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, sig_thread, &k), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(k.failures, 0);
+	for (int i = 0; i < 2; i++) {
+		SECKEY_DestroyPrivateKey(k.priv[i]);
+		crypto_pubkey_free(&k.pub[i]);
+	}
+}
+
 static void test_selftest(void **state)
 {
 	(void)state;
@@ -544,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_algids),
 		cmocka_unit_test(test_hash_notify),
 		cmocka_unit_test(test_selftest),
+		cmocka_unit_test(test_threads),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
