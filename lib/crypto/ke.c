@@ -117,6 +117,10 @@ diag_t crypto_ke_generate(const struct crypto_ke_group *g, struct crypto_ke_secr
 		crypto_ke_free(&s);
 		return d;
 	}
+	/* the public value is copied: the NSS public key (a softoken object
+	 * of several KB) is not needed while the secret waits for the peer */
+	SECKEY_DestroyPublicKey(s->pub);
+	s->pub = NULL;
 	*out = s;
 	return NULL;
 }

@@ -123,8 +123,9 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 	return d;
 }
 
-/* utime+stime in seconds (all threads), VmRSS in KiB; false if gone */
-static bool proc_usage(int pid, double *cpu, long *rss_kb)
+/* utime+stime in seconds (all threads), of which stime, VmRSS in KiB;
+ * false if gone */
+static bool proc_usage(int pid, double *cpu, double *sys, long *rss_kb)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
@@ -142,6 +143,7 @@ static bool proc_usage(int pid, double *cpu, long *rss_kb)
 	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &stime) != 2)
 		return false;
 	*cpu = (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
+	*sys = (double)stime / (double)sysconf(_SC_CLK_TCK);
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "r");
 	if (f == NULL)
@@ -605,9 +607,9 @@ int main(int argc, char **argv)
 	if (sas == NULL || m == NULL)
 		abort();
 
-	double cpu0 = 0, cpu1 = 0;
+	double cpu0 = 0, cpu1 = 0, sys0 = 0, sys1 = 0;
 	long rss0 = -1, rss1 = -1;
-	if (opt.pid > 0 && !proc_usage(opt.pid, &cpu0, &rss0)) {
+	if (opt.pid > 0 && !proc_usage(opt.pid, &cpu0, &sys0, &rss0)) {
 		fprintf(stderr, "ikeload: cannot read /proc/%d\n", opt.pid);
 		return 2;
 	}
@@ -670,7 +672,7 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru1);
 	/* let the responder finish logging the last exchange */
 	usleep(200 * 1000);
-	if (opt.pid > 0 && !proc_usage(opt.pid, &cpu1, &rss1)) {
+	if (opt.pid > 0 && !proc_usage(opt.pid, &cpu1, &sys1, &rss1)) {
 		fprintf(stderr, "ikeload: responder pid %d is gone\n", opt.pid);
 		return 2;
 	}
@@ -683,9 +685,9 @@ int main(int argc, char **argv)
 	       " initiator_cpu_s=%.2f",
 	       opt.n, ok, st.failed, st.cookies, st.retransmits, wall, ok / wall, my_cpu);
 	if (opt.pid > 0)
-		printf(" resp_cpu_s=%.2f resp_cpu_ms_per_sa=%.3f resp_rss_kb_before=%ld resp_rss_kb_after=%ld"
-		       " resp_rss_b_per_sa=%.0f",
-		       cpu1 - cpu0, ok > 0 ? (cpu1 - cpu0) * 1000 / ok : 0.0, rss0, rss1,
+		printf(" resp_cpu_s=%.2f resp_sys_s=%.2f resp_cpu_ms_per_sa=%.3f resp_rss_kb_before=%ld"
+		       " resp_rss_kb_after=%ld resp_rss_b_per_sa=%.0f",
+		       cpu1 - cpu0, sys1 - sys0, ok > 0 ? (cpu1 - cpu0) * 1000 / ok : 0.0, rss0, rss1,
 		       ok > 0 ? (double)(rss1 - rss0) * 1024 / ok : 0.0);
 	printf("\n");
 	for (unsigned slot = 0; slot < opt.window; slot++)
