@@ -24,6 +24,7 @@
 
 #include "auth/certs.h"
 #include "auth/keys.h"
+#include "auth/sigauth.h"
 #include "tern/crypto_pubkey.h"
 #include "tern/crypto_sig.h"
 
@@ -439,6 +440,186 @@ static void test_ids(void **state)
 	CERT_DestroyCertificate(east);
 }
 
+/* ---- sigauth: what IKE_AUTH calls ---- */
+
+static void test_policy(void **state)
+{
+	(void)state;
+	unsigned sha2 = CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_256) | CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_384) |
+			CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_512);
+	assert_int_equal(auth_hash_notify_mask(AUTHBY_DEFAULT), sha2);
+	assert_int_equal(auth_hash_notify_mask(AUTHBY_SECRET), 0);
+	assert_int_equal(auth_hash_notify_mask(AUTHBY_RSA_SHA2_256),
+			 CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_256));
+	const struct crypto_sig_alg *pss512 = crypto_sig_alg_find(CRYPTO_SIG_RSA_PSS, IKEv2_HASH_SHA2_512);
+	const struct crypto_sig_alg *ec1 = crypto_sig_alg_find(CRYPTO_SIG_ECDSA, IKEv2_HASH_SHA1);
+	const struct crypto_sig_alg *p1 = crypto_sig_alg_find(CRYPTO_SIG_RSA_PKCS1, IKEv2_HASH_SHA1);
+	assert_true(auth_sig_allowed(IKEv2_AUTH_DIGSIG, pss512, AUTHBY_RSASIG));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_DIGSIG, pss512, AUTHBY_RSA_SHA2_256));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_DIGSIG, pss512, AUTHBY_SECRET));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_DIGSIG, ec1, AUTHBY_DEFAULT));
+	assert_true(auth_sig_allowed(IKEv2_AUTH_DIGSIG, p1, AUTHBY_RSA_SHA1));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_DIGSIG, p1, AUTHBY_RSA_SHA2));
+	assert_true(auth_sig_allowed(IKEv2_AUTH_RSA, NULL, AUTHBY_RSASIG));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_RSA, NULL, AUTHBY_RSA_SHA2));
+	assert_true(auth_sig_allowed(IKEv2_AUTH_ECDSA_SHA2_256_P256, NULL, AUTHBY_ECDSA));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_ECDSA_SHA2_256_P256, NULL, AUTHBY_RSASIG));
+	assert_false(auth_sig_allowed(IKEv2_AUTH_PSK, NULL, AUTHBY_DEFAULT));
+
+	/* the choice */
+	CERTCertificate *east = NULL, *road = NULL;
+	SECKEYPrivateKey *rsa = NULL, *ec = NULL;
+	OK(auth_cert_by_nickname("east", &east));
+	OK(auth_cert_by_nickname("road", &road));
+	OK(auth_private_key_by_cert(east, &rsa));
+	OK(auth_private_key_by_cert(road, &ec));
+	enum ikev2_auth_method m = 0;
+	const struct crypto_sig_alg *a = NULL;
+	OK(auth_choose_sig(rsa, AUTHBY_DEFAULT, sha2, &m, &a));
+	assert_int_equal(m, IKEv2_AUTH_DIGSIG);
+	assert_string_equal(a->name, "RSASSA_PSS_SHA2_512");
+	OK(auth_choose_sig(rsa, AUTHBY_RSA_SHA2_256, sha2, &m, &a));
+	assert_string_equal(a->name, "RSASSA_PSS_SHA2_256");
+	OK(auth_choose_sig(rsa, AUTHBY_DEFAULT, 0, &m, &a));	/* no notify: RFC 7296 RSA */
+	assert_int_equal(m, IKEv2_AUTH_RSA);
+	assert_null(a);
+	FAILS(auth_choose_sig(rsa, AUTHBY_RSA_SHA2, 0, &m, &a), "rsa-sha1 is not allowed");
+	OK(auth_choose_sig(ec, AUTHBY_DEFAULT, sha2, &m, &a));
+	assert_int_equal(m, IKEv2_AUTH_DIGSIG);
+	assert_string_equal(a->name, "ECDSA_SHA2_256");
+	OK(auth_choose_sig(ec, AUTHBY_DEFAULT, 0, &m, &a));
+	assert_int_equal(m, IKEv2_AUTH_ECDSA_SHA2_256_P256);
+	FAILS(auth_choose_sig(ec, AUTHBY_RSASIG, sha2, &m, &a), "does not allow ecdsa");
+	SECKEY_DestroyPrivateKey(rsa);
+	SECKEY_DestroyPrivateKey(ec);
+	CERT_DestroyCertificate(east);
+	CERT_DestroyCertificate(road);
+}
+
+/* one side signs as IKE_AUTH would, the other verifies */
+static void test_peer_sig(void **state)
+{
+	(void)state;
+	struct crypto_cspan signed_octets[3] = {
+		CRYPTO_CSPAN("IKE_SA_INIT request", 19), CRYPTO_CSPAN("Nr", 2),
+		CRYPTO_CSPAN("MACedIDForI", 11),
+	};
+	unsigned sha2 = auth_hash_notify_mask(AUTHBY_DEFAULT);
+	PRTime now = PR_Now();
+	/* east signs with leftcert=east */
+	struct conn_end local = { .cert = "east" };
+	CERTCertificate *cert = NULL;
+	SECKEYPrivateKey *key = NULL;
+	OK(auth_end_private_key(&local, "left", &cert, &key));
+	enum ikev2_auth_method m = 0;
+	const struct crypto_sig_alg *a = NULL;
+	OK(auth_choose_sig(key, AUTHBY_DEFAULT, sha2, &m, &a));
+	uint8_t *auth = NULL;
+	size_t len = 0;
+	OK(crypto_auth_sig_sign(m, a, key, signed_octets, 3, &auth, &len));
+	struct crypto_cspan certs[1] = { CRYPTO_CSPAN(cert->derCert.data, cert->derCert.len) };
+
+	/* west checks it: rightid=@east.example.org, the ID east sent */
+	struct conn_end remote = { .id = id_of("@east.example.org") };
+	struct id peer = id_of("@east.example.org");
+	JAMBUF(story, 512);
+	OK(auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, "%any", &peer, certs, 1, m,
+				CRYPTO_CSPAN(auth, len), signed_octets, 3, now, &story));
+	assert_string_equal(jambuf_str(&story),
+			    "'2048-bit RSASSA-PSS with SHA2_512' digital signature using peer "
+			    "certificate 'O=Tern, CN=east.example.org' issued by CA "
+			    "'C=CA, O=Tern, CN=Tern Test CA'");
+	/* rightid=%fromcert, rightca= the CA */
+	struct conn_end fromcert = { .id = id_of("%fromcert") };
+	OK(auth_verify_peer_sig(&fromcert, AUTHBY_DEFAULT, "C=CA, O=Tern, CN=Tern Test CA", &peer,
+				certs, 1, m, CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL));
+
+	/* each failure on purpose */
+	struct conn_end other = { .id = id_of("@west.example.org") };
+	FAILS(auth_verify_peer_sig(&other, AUTHBY_DEFAULT, NULL, &peer, certs, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "peer ID '@east.example.org' does not match rightid='@west.example.org'");
+	struct id liar = id_of("@west.example.org");
+	FAILS(auth_verify_peer_sig(&other, AUTHBY_DEFAULT, NULL, &liar, certs, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "ID '@west.example.org' is not in certificate");
+	FAILS(auth_verify_peer_sig(&remote, AUTHBY_RSA_SHA2_256, NULL, &peer, certs, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "authby=rsa-sha2_256 does not allow RSASSA_PSS_SHA2_512");
+	FAILS(auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, "CN=Other CA", &peer, certs, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "is not issued by rightca='CN=Other CA'");
+	FAILS(auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, NULL, &peer, certs, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 2, now, NULL),
+	      "does not verify");
+	struct file old = slurp("old.der");
+	struct crypto_cspan oldcerts[1] = { CRYPTO_CSPAN(old.ptr, old.len) };
+	struct id oldid = id_of("@old.example.org");
+	FAILS(auth_verify_peer_sig(&fromcert, AUTHBY_DEFAULT, NULL, &oldid, oldcerts, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "has expired");
+	free(old.ptr);
+	struct crypto_cspan junk[1] = { CRYPTO_CSPAN("junk", 4) };
+	FAILS(auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, NULL, &peer, junk, 1, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "CERT payload 1");
+	/* no certificate and no raw key */
+	FAILS(auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, NULL, &peer, NULL, 0, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "no rightrsasigkey= or rightpubkey= is configured");
+
+	/* raw keys: the same signature checked with rightrsasigkey= */
+	SECKEYPublicKey *pub = CERT_ExtractPublicKey(cert);
+	char *rsasigkey = NULL;
+	OK(crypto_pubkey_to_rsasigkey(pub, &rsasigkey));
+	struct conn_end raw = { .id = id_of("@east.example.org"), .rsasigkey = rsasigkey };
+	jambuf_rewind(&story, 0);
+	OK(auth_verify_peer_sig(&raw, AUTHBY_DEFAULT, NULL, &peer, NULL, 0, m,
+				CRYPTO_CSPAN(auth, len), signed_octets, 3, now, &story));
+	assert_string_equal(jambuf_str(&story),
+			    "'2048-bit RSASSA-PSS with SHA2_512' digital signature using preloaded "
+			    "certificate '@east.example.org'");
+	/* the wrong raw key */
+	CERTCertificate *badku = NULL;
+	OK(auth_cert_by_nickname("badku", &badku));
+	SECKEYPublicKey *wrong = CERT_ExtractPublicKey(badku);
+	char *wrongkey = NULL;
+	OK(crypto_pubkey_to_rsasigkey(wrong, &wrongkey));
+	struct conn_end rawbad = { .id = id_of("@east.example.org"), .rsasigkey = wrongkey };
+	FAILS(auth_verify_peer_sig(&rawbad, AUTHBY_DEFAULT, NULL, &peer, NULL, 0, m,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "RSASSA_PSS_SHA2_512 signature does not verify with the 2048-bit RSA key");
+	/* method 1 with the raw key: a "signature", not a "digital signature" */
+	free(auth);
+	OK(crypto_auth_sig_sign(IKEv2_AUTH_RSA, NULL, key, signed_octets, 3, &auth, &len));
+	jambuf_rewind(&story, 0);
+	OK(auth_verify_peer_sig(&raw, AUTHBY_DEFAULT, NULL, &peer, NULL, 0, IKEv2_AUTH_RSA,
+				CRYPTO_CSPAN(auth, len), signed_octets, 3, now, &story));
+	assert_string_equal(jambuf_str(&story),
+			    "'2048-bit PKCS#1 1.5 RSA with SHA1' signature using preloaded "
+			    "certificate '@east.example.org'");
+	FAILS(auth_verify_peer_sig(&raw, AUTHBY_RSA_SHA2, NULL, &peer, NULL, 0, IKEv2_AUTH_RSA,
+				   CRYPTO_CSPAN(auth, len), signed_octets, 3, now, NULL),
+	      "does not allow RSA_PKCS1_SHA1 (AUTH method 1)");
+
+	free(wrongkey);
+	SECKEY_DestroyPublicKey(wrong);
+	CERT_DestroyCertificate(badku);
+	free(rsasigkey);
+	SECKEY_DestroyPublicKey(pub);
+	id_free(&raw.id);
+	id_free(&rawbad.id);
+	id_free(&oldid);
+	id_free(&liar);
+	id_free(&other.id);
+	id_free(&fromcert.id);
+	id_free(&remote.id);
+	id_free(&peer);
+	free(auth);
+	SECKEY_DestroyPrivateKey(key);
+	CERT_DestroyCertificate(cert);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +627,8 @@ int main(void)
 		cmocka_unit_test(test_keys_by_ckaid),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_peer_sig),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
