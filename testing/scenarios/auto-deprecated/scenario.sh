@@ -1,7 +1,7 @@
 # scenario "auto-deprecated": `ipsec auto --add` works with a deprecation
 # warning naming the new verb; with no peer, `up` retransmits until
 # retransmit-timeout and fails (exit 51); verbs whose work is not built yet
-# reach pluto and get "not yet supported" (exit 60), newhostkey likewise.
+# reach pluto and get "not yet supported" (exit 60).
 netns_pair
 host_setup west
 start_pluto west
@@ -18,10 +18,6 @@ check "ipsec auto --up: 51" test $? -eq 51
 run west ipsec down west-east
 run west ipsec route west-east
 run west ipsec unroute west-east
-run west ipsec newhostkey
-check "newhostkey: 60" test $? -eq 60
-run west ipsec showhostkey
-check "showhostkey: 60" test $? -eq 60
 run west ipsec frobnicate
 check "unknown verb: usage error 2" test $? -eq 2
 check "pluto survived all of it" kill -0 "${PLUTO_PID[west]}"
