@@ -8,6 +8,7 @@
 #include <cert.h>
 #include <certdb.h>
 #include <prerror.h>
+#include <pk11pub.h>
 #include <prprf.h>
 #include <secasn1.h>
 #include <secerr.h>
@@ -551,4 +552,130 @@ diag_t auth_local_dn_der(const struct id *id, CERTCertificate *cert, uint8_t **d
 		return diag("ID '%s' is not a DN", str_id(id, &b));
 	}
 	return auth_dn_to_der((const char *)id->name, der, len);
+}
+
+/* SHA-1 of the certificate's SubjectPublicKeyInfo as it is encoded in the cert */
+static diag_t spki_sha1(CERTCertificate *c, uint8_t out[20])
+{
+	SECItem der = { siBuffer, NULL, 0 };
+	if (SEC_ASN1EncodeItem(NULL, &der, &c->subjectPublicKeyInfo,
+			       SEC_ASN1_GET(CERT_SubjectPublicKeyInfoTemplate)) == NULL)
+		return diag("cannot encode a SubjectPublicKeyInfo: %s", nss_err());
+	struct crypto_cspan span = CRYPTO_CSPAN(der.data, der.len);
+	diag_t d = crypto_hash(IKEv2_HASH_SHA1, &span, 1, out, 20);
+	SECITEM_FreeItem(&der, PR_FALSE);
+	return d;
+}
+
+diag_t auth_certreq_data(uint8_t **data, size_t *len)
+{
+	CERTCertList *list = PK11_ListCerts(PK11CertListCA, NULL);
+	uint8_t *buf = NULL;
+	size_t n = 0;
+	diag_t d = NULL;
+	if (list != NULL) {
+		for (CERTCertListNode *node = CERT_LIST_HEAD(list);
+		     !CERT_LIST_END(node, list) && d == NULL; node = CERT_LIST_NEXT(node)) {
+			CERTCertTrust trust;
+			if (CERT_GetCertTrust(node->cert, &trust) != SECSuccess ||
+			    (trust.sslFlags & CERTDB_TRUSTED_CA) == 0)
+				continue;
+			uint8_t h[20];
+			d = spki_sha1(node->cert, h);
+			if (d != NULL)
+				break;
+			bool dup = false;
+			for (size_t i = 0; i + 20 <= n; i += 20)
+				if (memcmp(buf + i, h, 20) == 0)
+					dup = true;
+			if (dup)
+				continue;
+			uint8_t *bigger = realloc(buf, n + 20);
+			if (bigger == NULL)
+				abort();
+			buf = bigger;
+			memcpy(buf + n, h, 20);
+			n += 20;
+		}
+		CERT_DestroyCertList(list);
+	}
+	if (d != NULL) {
+		free(buf);
+		return d;
+	}
+	*data = buf;
+	*len = n;
+	return NULL;
+}
+
+diag_t auth_certreq_names(CERTCertificate *cert, struct crypto_cspan certreq, PRTime now,
+			  bool *names)
+{
+	if (certreq.len % 20 != 0)
+		return diag("CERTREQ data of %zu octets is not a list of SHA-1 hashes", certreq.len);
+	bool found = false;
+	CERTCertList *chain = CERT_GetCertChainFromCert(cert, now, certUsageSSLCA);
+	if (chain != NULL) {
+		for (CERTCertListNode *node = CERT_LIST_HEAD(chain);
+		     !CERT_LIST_END(node, chain) && !found; node = CERT_LIST_NEXT(node)) {
+			if (CERT_CompareCerts(node->cert, cert))
+				continue;
+			uint8_t h[20];
+			diag_t d = spki_sha1(node->cert, h);
+			if (d != NULL) {
+				CERT_DestroyCertList(chain);
+				return d;
+			}
+			for (size_t i = 0; i < certreq.len; i += 20)
+				if (memcmp(certreq.ptr + i, h, 20) == 0)
+					found = true;
+		}
+		CERT_DestroyCertList(chain);
+	}
+	*names = found;
+	return NULL;
+}
+
+void auth_cert_chain_free(struct crypto_span *certs, size_t n)
+{
+	for (size_t i = 0; certs != NULL && i < n; i++)
+		free(certs[i].ptr);
+	free(certs);
+}
+
+diag_t auth_cert_chain(CERTCertificate *cert, PRTime now, struct crypto_span **certs, size_t *n)
+{
+	CERTCertList *chain = CERT_GetCertChainFromCert(cert, now, certUsageSSLCA);
+	if (chain == NULL)
+		return diag("cannot build the certificate chain: %s", nss_err());
+	size_t cap = 0, count = 0;
+	for (CERTCertListNode *node = CERT_LIST_HEAD(chain); !CERT_LIST_END(node, chain);
+	     node = CERT_LIST_NEXT(node))
+		cap++;
+	struct crypto_span *out = calloc(cap + 1, sizeof(*out));
+	if (out == NULL)
+		abort();
+	/* the end certificate first, whatever order the list has */
+	struct crypto_span *s = &out[count++];
+	s->ptr = malloc(cert->derCert.len);
+	if (s->ptr == NULL)
+		abort();
+	memcpy(s->ptr, cert->derCert.data, cert->derCert.len);
+	s->len = cert->derCert.len;
+	for (CERTCertListNode *node = CERT_LIST_HEAD(chain); !CERT_LIST_END(node, chain);
+	     node = CERT_LIST_NEXT(node)) {
+		CERTCertificate *c = node->cert;
+		if (CERT_CompareCerts(c, cert) || c->isRoot)
+			continue;
+		s = &out[count++];
+		s->ptr = malloc(c->derCert.len);
+		if (s->ptr == NULL)
+			abort();
+		memcpy(s->ptr, c->derCert.data, c->derCert.len);
+		s->len = c->derCert.len;
+	}
+	CERT_DestroyCertList(chain);
+	*certs = out;
+	*n = count;
+	return NULL;
 }

@@ -82,4 +82,27 @@ diag_t auth_cert_subject_id(CERTCertificate *cert, struct id *out);
  */
 diag_t auth_local_dn_der(const struct id *id, CERTCertificate *cert, uint8_t **der, size_t *len);
 
+/*
+ * CERTREQ (RFC 7296 3.7): the Certification Authority data is the
+ * concatenated SHA-1 hashes of the SubjectPublicKeyInfo of each trusted
+ * CA.  auth_certreq_data() builds ours from the CAs trusted in the NSS db
+ * (trust "C" for TLS: what `ipsec ca create` and `ipsec import` set;
+ * *DATA malloc()ed, *LEN 0 when there is none).  auth_certreq_names()
+ * tells whether a received CERTREQ's data names a CA in CERT's chain
+ * (for leftsendcert=sendifasked the exchange sends the certificate when
+ * any CERTREQ came; this picks the chain); odd-sized data is an error.
+ */
+diag_t auth_certreq_data(uint8_t **data, size_t *len);
+diag_t auth_certreq_names(CERTCertificate *cert, struct crypto_cspan certreq, PRTime now,
+			  bool *names);
+
+/*
+ * What to send in CERT payloads for our certificate: the end certificate
+ * first, then the intermediates up to (not including) the self-signed
+ * root, as DER (each a malloc()ed span in *CERTS, *N entries; free with
+ * auth_cert_chain_free()).
+ */
+diag_t auth_cert_chain(CERTCertificate *cert, PRTime now, struct crypto_span **certs, size_t *n);
+void auth_cert_chain_free(struct crypto_span *certs, size_t n);
+
 #endif

@@ -109,6 +109,13 @@ static int setup(void **state)
 	rc |= sh("certutil -L -d sql:%s/db -n east -r > %s/east.der", dir, dir);
 	rc |= sh("certutil -L -d sql:%s/db -n old -r > %s/old.der", dir, dir);
 	rc |= sh("certutil -L -d sql:%s/db -n badku -r > %s/badku.der", dir, dir);
+	/* an intermediate that stays, and our certificate under it */
+	rc |= sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid2 -s 'CN=Tern Mid2 CA' "
+		 "-c ca -t ,, -k rsa -g 2048 -Z SHA256 -v 12 -m 10 -z %s/noise -2 "
+		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", dir, dir);
+	rc |= issue("db", "inner", "CN=inner.example.org", "mid2", 11,
+		    "-k rsa -g 2048 -v 12 --extSAN dns:inner.example.org");
+	rc |= sh("certutil -L -d sql:%s/db -n ca -r > %s/ca.der", dir, dir);
 	if (rc != 0)
 		return -1;
 	char *db = NULL;
@@ -620,6 +627,69 @@ static void test_peer_sig(void **state)
 	CERT_DestroyCertificate(cert);
 }
 
+static void test_certreq_chain(void **state)
+{
+	(void)state;
+	PRTime now = PR_Now();
+	uint8_t *data = NULL;
+	size_t len = 0;
+	OK(auth_certreq_data(&data, &len));
+	/* one trusted CA ("ca"; mid2 is not trusted by itself) */
+	assert_int_equal(len, 20);
+	/* SHA-1 of its SubjectPublicKeyInfo, as OpenSSL sees it */
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "openssl x509 -inform DER -in %s/ca.der -pubkey -noout | "
+			     "openssl pkey -pubin -outform DER | sha1sum", dir) > 0);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	char line[128] = "";
+	if (p != NULL && fgets(line, sizeof(line), p) != NULL && strlen(line) > 40) {
+		char hex[41];
+		for (int i = 0; i < 20; i++)
+			snprintf(hex + 2 * i, 3, "%02x", data[i]);
+		assert_memory_equal(hex, line, 40);
+	} else {
+		print_message("openssl not available: CERTREQ hash not cross-checked\n");
+	}
+	if (p != NULL)
+		pclose(p);
+
+	CERTCertificate *inner = NULL, *east = NULL;
+	OK(auth_cert_by_nickname("inner", &inner));
+	OK(auth_cert_by_nickname("east", &east));
+	bool names = false;
+	OK(auth_certreq_names(inner, CRYPTO_CSPAN(data, len), now, &names));
+	assert_true(names);
+	OK(auth_certreq_names(east, CRYPTO_CSPAN(data, len), now, &names));
+	assert_true(names);
+	static const uint8_t other[20] = { 1 };
+	OK(auth_certreq_names(east, CRYPTO_CSPAN(other, 20), now, &names));
+	assert_false(names);
+	names = true;
+	FAILS(auth_certreq_names(east, CRYPTO_CSPAN(other, 19), now, &names), "not a list of SHA-1");
+	assert_true(names);
+	free(data);
+
+	/* CERT payloads for "inner": itself and mid2, not the root */
+	struct crypto_span *chain = NULL;
+	size_t n = 0;
+	OK(auth_cert_chain(inner, now, &chain, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(chain[0].len, inner->derCert.len);
+	assert_memory_equal(chain[0].ptr, inner->derCert.data, chain[0].len);
+	CERTCertificate *mid2 = NULL;
+	OK(auth_cert_by_nickname("mid2", &mid2));
+	assert_int_equal(chain[1].len, mid2->derCert.len);
+	assert_memory_equal(chain[1].ptr, mid2->derCert.data, chain[1].len);
+	auth_cert_chain_free(chain, n);
+	OK(auth_cert_chain(east, now, &chain, &n));
+	assert_int_equal(n, 1);
+	auth_cert_chain_free(chain, n);
+	CERT_DestroyCertificate(mid2);
+	CERT_DestroyCertificate(inner);
+	CERT_DestroyCertificate(east);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_peer_sig),
+		cmocka_unit_test(test_certreq_chain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
