@@ -244,6 +244,8 @@ lsw_whack() { ip netns exec east "$LSW_X/whack" --rundir "$T/east/run" "$@"; }
 
 # libreswan_start IKE ESP : Libreswan's pluto in east with conn "s2s"
 # (IKE or ESP "" = no ike=/esp= line: Libreswan's defaults)
+# LSW_REMOTE_NET: its rightsubnet (default 10.0.1.0/24); PEER_PSK: the secret;
+# LSW_EXTRA: more lines for conn s2s (each starting with a tab)
 libreswan_start() {
     local d=$T/east i algs=
     [ -z "$1" ] || algs+=$'\n\t'"ike=$1"
@@ -262,12 +264,14 @@ conn s2s
 	leftsubnet=10.0.2.0/24
 	right=192.0.2.1
 	rightid=@west
-	rightsubnet=10.0.1.0/24$algs
+	rightsubnet=${LSW_REMOTE_NET:-10.0.1.0/24}$algs
 	auto=add
+${LSW_EXTRA:-}
 EOF
     printf '@east @west : PSK "%s"\n' "$PEER_PSK" > "$d/ipsec.secrets"
     chmod 600 "$d/ipsec.secrets"
-    "$LSW_ROOT/usr/sbin/ipsec" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+    [ -f "$d/nss/cert9.db" ] ||
+        "$LSW_ROOT/usr/sbin/ipsec" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
         { cat "$d/initnss.out" >&2; fail "east: Libreswan ipsec initnss"; return 1; }
     # Libreswan's pluto runs /usr/libexec/ipsec/addconn and "ipsec _updown"
     # (compiled-in paths): inside east's private mount namespace a tmpfs
