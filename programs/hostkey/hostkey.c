@@ -18,7 +18,9 @@
  *   	# rsakey AwEAAb3xq
  *   	leftrsasigkey=0sAwEAAb3xq...
  *
- * ECDSA keys print "# ecdsakey KEYID" and "leftpubkey=0s<SPKI>".  Exit
+ * ECDSA keys print "# ecdsakey KEYID" and "leftpubkey=0s<SPKI>" (Libreswan 5
+ * prints leftecdsakey=, a keyword tern does not have); --pubkey prints any
+ * key as the single line "leftpubkey=0s<SPKI>", as Libreswan 5.  Exit
  * codes: 0 done, 1 usage or NSS trouble, 20 no key matched (Libreswan's).
  */
 #include <ctype.h>
@@ -183,7 +185,7 @@ static bool hex_prefix_match(const char *hex, const char *want)
 	return true;
 }
 
-static int show_key(enum show what, SECKEYPublicKey *pub)
+static int show_key(enum show what, SECKEYPublicKey *pub, bool pubkey)
 {
 	const char *side = what == SHOW_LEFT ? "left" : "right";
 	char keyid[CRYPTO_KEYID_CHARS + 1] = "";
@@ -192,7 +194,7 @@ static int show_key(enum show what, SECKEYPublicKey *pub)
 	if (d == NULL) {
 		if (what == SHOW_PEM)
 			d = crypto_pubkey_to_pem(pub, &text);
-		else if (pub->keyType == rsaKey)
+		else if (pub->keyType == rsaKey && !pubkey)
 			d = crypto_pubkey_to_rsasigkey(pub, &text);
 		else
 			d = crypto_pubkey_to_0s_spki(pub, &text);
@@ -204,6 +206,8 @@ static int show_key(enum show what, SECKEYPublicKey *pub)
 	}
 	if (what == SHOW_PEM)
 		fputs(text, stdout);
+	else if (pubkey)
+		printf("\t%spubkey=%s\n", side, text);
 	else if (pub->keyType == rsaKey)
 		printf("\t# rsakey %s\n\t%srsasigkey=%s\n", keyid, side, text);
 	else
@@ -212,7 +216,8 @@ static int show_key(enum show what, SECKEYPublicKey *pub)
 	return 0;
 }
 
-static int showhostkey(const char *nssdir, enum show what, const char *ckaid, const char *rsaid)
+static int showhostkey(const char *nssdir, enum show what, const char *ckaid, const char *rsaid,
+		       bool pubkey)
 {
 	PK11SlotInfo *slot = open_db(nssdir, false);
 	SECKEYPrivateKeyList *list = PK11_ListPrivateKeysInSlot(slot);
@@ -239,7 +244,7 @@ static int showhostkey(const char *nssdir, enum show what, const char *ckaid, co
 				status = 0;
 			} else if ((ckaid != NULL && hex_prefix_match(hex, ckaid)) ||
 				   (rsaid != NULL && strcmp(keyid, rsaid) == 0)) {
-				status = show_key(what, pub);
+				status = show_key(what, pub, pubkey);
 				SECKEY_DestroyPublicKey(pub);
 				break;
 			}
@@ -262,7 +267,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s newhostkey [--nssdir DIR] [--password PW] [--keytype rsa|ecdsa] [--bits N]\n"
 		"       %s showhostkey [--nssdir DIR] [--password PW]\n"
-		"              --list | --left | --right | --pem  [--ckaid HEX | --rsaid KEYID]\n",
+		"              --list | --left | --right | --pem  [--pubkey] [--ckaid HEX | --rsaid KEYID]\n",
 		prog, prog);
 }
 
@@ -274,7 +279,7 @@ int main(int argc, char **argv)
 	}
 	const char *verb = argv[1];
 	enum { O_NSSDIR = 256, O_PASSWORD, O_KEYTYPE, O_BITS, O_LIST, O_LEFT, O_RIGHT, O_PEM,
-	       O_CKAID, O_RSAID, O_VERBOSE, O_HELP, O_SEEDDEV, O_VERSION };
+	       O_CKAID, O_RSAID, O_VERBOSE, O_HELP, O_SEEDDEV, O_VERSION, O_PUBKEY };
 	static const struct option opts[] = {
 		{ "nssdir", required_argument, NULL, O_NSSDIR },
 		{ "configdir", required_argument, NULL, O_NSSDIR },
@@ -283,6 +288,8 @@ int main(int argc, char **argv)
 		{ "bits", required_argument, NULL, O_BITS },
 		{ "seeddev", required_argument, NULL, O_SEEDDEV },	/* accepted, NSS seeds itself */
 		{ "list", no_argument, NULL, O_LIST },
+		{ "dump", no_argument, NULL, O_LIST },	/* no secrets to dump: same as --list */
+		{ "pubkey", no_argument, NULL, O_PUBKEY },
 		{ "left", no_argument, NULL, O_LEFT },
 		{ "right", no_argument, NULL, O_RIGHT },
 		{ "pem", no_argument, NULL, O_PEM },
@@ -296,6 +303,7 @@ int main(int argc, char **argv)
 	const char *nssdir = "/var/lib/ipsec/nss", *keytype = "rsa", *ckaid = NULL, *rsaid = NULL;
 	unsigned bits = 0;
 	enum show what = SHOW_NONE;
+	bool pubkey = false;
 	int nshow = 0;
 	optind = 2;
 	int c;
@@ -319,6 +327,7 @@ int main(int argc, char **argv)
 		case O_LEFT: what = SHOW_LEFT; nshow++; break;
 		case O_RIGHT: what = SHOW_RIGHT; nshow++; break;
 		case O_PEM: what = SHOW_PEM; nshow++; break;
+		case O_PUBKEY: pubkey = true; break;
 		case O_CKAID: ckaid = optarg; break;
 		case O_RSAID: rsaid = optarg; break;
 		case O_VERSION: printf("tern %s\n", TERN_VERSION); return 0;
@@ -358,7 +367,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: You must not select a key with --list\n", prog);
 			return 1;
 		}
-		return showhostkey(nssdir, what, ckaid, rsaid);
+		return showhostkey(nssdir, what, ckaid, rsaid, pubkey);
 	}
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, verb);
 	usage(stderr);

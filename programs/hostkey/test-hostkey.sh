@@ -55,6 +55,12 @@ check "right by rsaid" grep -q $'^\trightrsasigkey=' "$t/out"
 "$IPSEC" showhostkey --nssdir "$db" --left --ckaid "$ec" >"$t/out" 2>&1
 check "left ecdsa: $(cat "$t/out")" grep -Eq $'^\tleftpubkey=0sMH[A-Za-z0-9+/]+=*$' "$t/out"
 
+"$IPSEC" showhostkey --nssdir "$db" --left --pubkey --ckaid "$rsa" >"$t/out" 2>&1
+check "left --pubkey rsa: $(cat "$t/out")" grep -Eq $'^\tleftpubkey=0sMII[A-Za-z0-9+/]+=*$' "$t/out"
+check "--pubkey is one line" test "$(wc -l <"$t/out")" = 1
+"$IPSEC" showhostkey --nssdir "$db" --dump >"$t/out" 2>&1
+check "--dump lists" grep -q "ckaid: $rsa" "$t/out"
+
 # --- cross-check with OpenSSL: CKAID and the RFC 3110 blob
 "$IPSEC" showhostkey --nssdir "$db" --pem --ckaid "$rsa" >"$t/rsa.pem"
 "$IPSEC" showhostkey --nssdir "$db" --pem --ckaid "$ec" >"$t/ec.pem"
