@@ -524,13 +524,3 @@ unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c)
 	free(v);
 	return count;
 }
-
-void ikev2_forget_connection(struct ikev2_engine *e, struct connection *c)
-{
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
-	for (size_t i = 0; i < n; i++)
-		if (v[i]->conn == c)
-			ike_sa_delete(v[i]);
-	free(v);
-}

@@ -126,8 +126,6 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 		   const struct ikev2_initiate_opts *opts);
 /* delete C's SAs, sending Delete notifications; returns how many IKE SAs */
 unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c);
-/* delete C's SAs without telling the peer (connection going away) */
-void ikev2_forget_connection(struct ikev2_engine *e, struct connection *c);
 /* a datagram (non-ESP marker already stripped on port 4500) */
 void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_endpoint *remote,
 		   const uint8_t *pkt, size_t len);

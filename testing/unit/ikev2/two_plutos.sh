@@ -16,6 +16,7 @@
 #
 #   sudo testing/unit/ikev2/two_plutos.sh BUILD_DIR
 #
+# IKEV2_TEST_ESP=aes128-sha2_256 picks another esp= (default aes_gcm256).
 # Exit 0 = every check passed; 77 = skipped (not root, tools missing).
 set -u
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -76,7 +77,7 @@ conn west-east
 	rightsubnet=10.0.2.0/24
 	authby=secret
 	ike=aes_gcm256-sha2_512;dh31
-	esp=aes_gcm256
+	esp=${IKEV2_TEST_ESP:-aes_gcm256}
 	retransmit-timeout=10s
 	auto=add
 CONF
