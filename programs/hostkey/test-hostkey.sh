@@ -131,6 +131,14 @@ check "issue without --cn: rc $rc" test $rc = 2
 "$IPSEC" ca export testca east.example.org --nssdir "$db" --p12 "$t/east.p12" \
     --password pw >"$t/out" 2>&1
 check "export p12: $(cat "$t/out")" test -s "$t/east.p12"
+"$IPSEC" ca export testca east.example.org --nssdir "$db" --p12 "$t/legacy.p12" \
+    --password pw --legacy >/dev/null 2>&1
+if have_openssl; then
+    openssl pkcs12 -in "$t/legacy.p12" -passin pass:pw -info -noout -legacy >"$t/out" 2>&1
+    check "legacy p12 uses 3DES: $(cat "$t/out")" grep -q "pbeWithSHA1And3-KeyTripleDES-CBC" "$t/out"
+else
+    check "legacy p12 written" test -s "$t/legacy.p12"
+fi
 "$IPSEC" ca export testca --nssdir "$db" --pem "$t/ca.pem" >/dev/null 2>&1
 check "export CA pem" grep -qx -- "-----BEGIN CERTIFICATE-----" "$t/ca.pem"
 db2=$t/nss2
