@@ -15,6 +15,11 @@ SWANCTL=${SWANCTL:-swanctl}
 LSW_X=$LSW_ROOT/usr/libexec/ipsec
 PEER_PSK=${PEER_PSK:-tern interop shared secret, never logged}
 PEER_PID=
+# the two hosts: outer addresses, guarded subnets, an address in each subnet
+# (IPv4 by default; a case may switch them all to IPv6 before setting up)
+WEST_ADDR=192.0.2.1 EAST_ADDR=192.0.2.2
+WEST_NET=10.0.1.0/24 EAST_NET=10.0.2.0/24
+WEST_IN=10.0.1.1 EAST_IN=10.0.2.1
 T_START=$EPOCHREALTIME
 # lib.sh's log() with the seconds since the guest started the case
 log() { printf 'interop %s [%6.1fs]: %s\n' "${SCENARIO#interop-}" "$(elapsed "$T_START")" "$*" >&2; }
@@ -28,10 +33,28 @@ elapsed() {   # elapsed T0 : seconds since $EPOCHREALTIME was T0
 # ---------------------------------------------------------------------------
 interop_net() {
     netns_pair || return 1
+    [ "$WEST_ADDR" = 192.0.2.1 ] || { interop_net6; return; }
     ip -n west addr add 10.0.1.1/32 dev dummy0
     ip -n east addr add 10.0.2.1/32 dev dummy0
     ip -n west route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
     ip -n east route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+}
+
+# interop_net6 : the IPv6 variant (WEST_ADDR etc. set by the case): outer
+# addresses on eth0, inner ones on dummy0, routes between the subnets
+interop_net6() {
+    local h
+    for h in west east; do
+        ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+    done
+    ip -n west addr add "$WEST_ADDR/64" dev eth0 nodad
+    ip -n east addr add "$EAST_ADDR/64" dev eth0 nodad
+    ip -n west addr add "$WEST_IN/128" dev dummy0 nodad
+    ip -n east addr add "$EAST_IN/128" dev dummy0 nodad
+    ip -n west -6 route add "$EAST_NET" via "$EAST_ADDR" src "$WEST_IN"
+    ip -n east -6 route add "$WEST_NET" via "$WEST_ADDR" src "$EAST_IN"
+    ip netns exec west ping -6 -c 1 -W 5 -q "$EAST_ADDR" > /dev/null ||
+        fail "west cannot ping east over IPv6 on the outer link"
 }
 
 # bytes HOST : the byte counters of HOST's XFRM states, one per line
@@ -55,8 +78,8 @@ no_policies() {
 # ping_through FROM : 3 pings from FROM's guarded address to the other's
 ping_through() {
     case $1 in
-        west) ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1 ;;
-        east) ip netns exec east ping -q -c 3 -i 0.2 -W 2 -I 10.0.2.1 10.0.1.1 ;;
+        west) ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I "$WEST_IN" "$EAST_IN" ;;
+        east) ip netns exec east ping -q -c 3 -i 0.2 -W 2 -I "$EAST_IN" "$WEST_IN" ;;
     esac > /dev/null
 }
 # xfrm_dump HOST LABEL : `ip -s xfrm state/policy` of HOST into its dir
@@ -96,12 +119,12 @@ tern_conn() {
 
 conn $1
 	authby=secret
-	left=192.0.2.1
+	left=$WEST_ADDR
 	leftid=@west
-	leftsubnet=10.0.1.0/24
-	right=192.0.2.2
+	leftsubnet=$WEST_NET
+	right=$EAST_ADDR
 	rightid=@east
-	rightsubnet=10.0.2.0/24$algs
+	rightsubnet=$EAST_NET$algs
 	auto=${4:-add}
 EOF
 }
@@ -180,8 +203,8 @@ charon_load() {
 connections {
 	s2s {
 		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
+		local_addrs = $EAST_ADDR
+		remote_addrs = $WEST_ADDR
 		proposals = $1
 		mobike = no
 		dpd_delay = ${CHARON_DPD:-0}
@@ -198,8 +221,8 @@ connections {
 		children {
 			s2s {
 				mode = tunnel
-				local_ts = 10.0.2.0/24
-				remote_ts = ${CHARON_REMOTE_TS:-10.0.1.0/24}
+				local_ts = $EAST_NET
+				remote_ts = ${CHARON_REMOTE_TS:-$WEST_NET}
 				esp_proposals = $2
 				rekey_time = ${CHARON_CHILD_REKEY:-0}
 			}
@@ -259,12 +282,12 @@ config setup
 conn s2s
 	ikev2=yes
 	authby=secret
-	left=192.0.2.2
+	left=$EAST_ADDR
 	leftid=@east
-	leftsubnet=10.0.2.0/24
-	right=192.0.2.1
+	leftsubnet=$EAST_NET
+	right=$WEST_ADDR
 	rightid=@west
-	rightsubnet=${LSW_REMOTE_NET:-10.0.1.0/24}$algs
+	rightsubnet=${LSW_REMOTE_NET:-$WEST_NET}$algs
 	auto=add
 ${LSW_EXTRA:-}
 EOF

@@ -45,7 +45,7 @@ case $src in /tmp|/tmp/*) UML_RW+=:$src ;; esac
 [ "${TERN_UPDATE_EXPECTED:-0}" = 1 ] && UML_RW+=:$here/$name
 export UML_RW
 export UML_TIMEOUT=${UML_TIMEOUT:-150}
-export UML_MODULES="${UML_MODULES-xfrm_user esp4 veth dummy gcm ghash_generic ctr seqiv echainiv authenc cbc hmac sha256_generic sha512_generic chacha20poly1305 drbg jitterentropy_rng}"
+export UML_MODULES="${UML_MODULES-xfrm_user esp4 esp6 ipv6 veth dummy gcm ghash_generic ctr seqiv echainiv authenc cbc hmac sha256_generic sha512_generic chacha20poly1305 drbg jitterentropy_rng}"
 cd "$out" || exit 1
 t0=$EPOCHREALTIME
 "$src/testing/uml/run-in-uml.sh" /bin/bash "$here/guest.sh" "$name"
