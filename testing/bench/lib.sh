@@ -195,3 +195,45 @@ charon_stop() {
     wait "$CHARON_PID" 2>/dev/null
     CHARON_PID=
 }
+
+# ---- Libreswan 4.10 (unpacked by ../shared/interop/peer-libreswan.sh install) ----
+LSW_ROOT=${LSW_ROOT:-/tmp/ike-interop/libreswan/root}
+
+lsw_available() { [ -x "$LSW_ROOT/usr/libexec/ipsec/pluto" ] && [ -x "$LSW_ROOT/usr/libexec/ipsec/addconn" ]; }
+
+# lsw_start DIR LAST-CONN [SECONDS] : Libreswan's pluto with DIR/ipsec.conf
+# (its own addconn --autoall loads the auto=add conns); waits until the log
+# says LAST-CONN was added; sets LSW_PID.  /usr/libexec and /usr/sbin get
+# the unpacked package as read-only overlays in the private mount namespace
+# of `ip netns exec`, as peer-libreswan.sh does (pluto runs addconn from
+# its compiled-in path).
+lsw_start() {
+    local d=$1 last=$2 secs=${3:-180} i
+    mkdir -p "$d/run" "$d/ipsec.d"
+    ip netns exec $NS_R sh -c "
+        mount -t overlay overlay -o lowerdir=$LSW_ROOT/usr/libexec:/usr/libexec /usr/libexec &&
+        mount -t overlay overlay -o lowerdir=$LSW_ROOT/usr/sbin:/usr/sbin /usr/sbin &&
+        exec /usr/libexec/ipsec/pluto --config '$d/ipsec.conf' --nofork --stderrlog \
+            --rundir '$d/run' --nssdir '$d/nss' --secretsfile '$d/ipsec.secrets' \
+            --ipsecdir '$d/ipsec.d' --dumpdir '$d/run'" > "$d/pluto.log" 2>&1 &
+    LSW_PID=$!
+    for ((i = 0; i < secs * 50; i++)); do
+        grep -q "\"$last\": added" "$d/pluto.log" && return 0
+        kill -0 $LSW_PID 2>/dev/null || { log "Libreswan pluto died"; tail -5 "$d/pluto.log" >&2; return 1; }
+        sleep 0.02
+    done
+    log "Libreswan pluto did not add $last within $secs s"; return 1
+}
+
+lsw_add() {
+    local d=$1; shift
+    timeout 300 "$LSW_ROOT/usr/libexec/ipsec/addconn" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" "$@"
+}
+
+lsw_stop() {
+    [ -n "${LSW_PID:-}" ] || return 0
+    kill "$LSW_PID" 2>/dev/null
+    wait_gone "$LSW_PID" 60 || kill -9 "$LSW_PID" 2>/dev/null
+    wait "$LSW_PID" 2>/dev/null
+    LSW_PID=
+}

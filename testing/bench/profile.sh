@@ -7,6 +7,9 @@
 #                                                (default 2000, x25519)
 #   testing/bench/profile.sh add [N]             pluto with N conns (default
 #                                                10000), then 4 x `ipsec add`
+#   testing/bench/profile.sh charon-sa [N] [PROPOSAL]   strongSwan's charon as
+#                                                responder to N IKE SAs (the same
+#                                                count for the peer, all threads)
 # Counters are zeroed once pluto answers `ipsec status` (sa) or dumped
 # separately for the start-up and the adds (add).  Prints the inclusive
 # top of callgrind_annotate; the raw files stay in $BENCH_WORK/profile.
@@ -79,5 +82,24 @@ add)
     echo "== 4 x ipsec add with $n conns loaded: divide by 4"
     top "$(ls "$WORK"/cg.*.out.2)"
     ;;
-*) sed -n '2,14p' "$0"; exit 2 ;;
+charon-sa)
+    n=${2:-2000} prop=${3:-aes256gcm16-prfsha256-curve25519}
+    C=$WORK/charon
+    charon_setup "$C" "$prop" || exit 2
+    (cd "$WORK" && STRONGSWAN_CONF="$C/strongswan.conf" exec ip netns exec $NS_R sh -c \
+        "mount --bind '$C/run' /run && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg.%p.out' '$CHARON'" \
+        >"$WORK/valgrind.log" 2>&1) &
+    VP=$!
+    for ((i = 0; i < 1200; i++)); do sw "$C" --stats >/dev/null 2>&1 && break; sleep 0.1; done
+    sw "$C" --load-all --file "$C/swanctl.conf" >/dev/null 2>&1 || { log "charon did not load its conn"; exit 1; }
+    CP=$(pgrep -P "$VP" 2>/dev/null | head -1); CP=${CP:-$VP}
+    timeout 60 callgrind_control -z "$CP" >/dev/null
+    timeout 1200 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R -n "$n" --window 16 \
+        --psk "$PSK" --id-i $ID_I --id-r $ID_R --timeout 10 --pid "$CP"
+    timeout 60 callgrind_control -d "$CP" >/dev/null
+    sleep 1
+    echo "== charon, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
+    top "$(ls "$WORK"/cg.*.out.1)" 12
+    ;;
+*) sed -n '2,17p' "$0"; exit 2 ;;
 esac

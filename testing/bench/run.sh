@@ -13,13 +13,16 @@
 #   WINDOW=32      exchanges the load generator keeps in flight
 #   SKIP_CHARON=1  measure tern only (no peer column)
 #   SKIP_BUILD=1   use the binaries already in TERN_BUILDDIR
+#   SKIP_LIBRESWAN=1  no Libreswan 4.10 rows (measured when LSW_ROOT, default
+#                  /tmp/ike-interop/libreswan/root, holds the unpacked package)
+#   LSW_TIMEOUT=120   seconds Libreswan may take to load N conns
 #   BENCH_WORK     scratch dir (default /tmp/tern-bench), kept for inspection
 #
 # Not a test: nothing here asserts a figure.  It needs strongSwan (charon,
 # swanctl: ../shared/interop/install-peers.sh or apt-get install
 # strongswan-charon strongswan-swanctl libcharon-extra-plugins) and creates
 # the network namespaces tern-bench-i / tern-bench-r (deleted on exit).
-# Takes about 5 minutes on a 2-core machine.
+# Takes 3 to 5 minutes on a 2-core machine.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 2
@@ -43,10 +46,11 @@ if [ "$SKIP_CHARON" != 1 ] && { [ ! -x "$CHARON" ] || ! command -v swanctl >/dev
 fi
 T_START=$EPOCHREALTIME
 mkdir -p "$WORK"
-PLUTO_PID= CHARON_PID=
+PLUTO_PID= CHARON_PID= LSW_PID=
 cleanup() {
     [ -n "${PLUTO_PID:-}" ] && kill "$PLUTO_PID" 2>/dev/null
     [ -n "${CHARON_PID:-}" ] && kill "$CHARON_PID" 2>/dev/null
+    [ -n "${LSW_PID:-}" ] && kill "$LSW_PID" 2>/dev/null
     sleep 0.5
     netns_down
 }
@@ -92,13 +96,17 @@ load() {
     R[$name]=$line
 }
 
-# timed NAME CMD... : wall ms of CMD (output to $WORK/NAME.out) in R[NAME]
+# timed NAME CMD... : median wall ms of 3 runs of CMD (output to
+# $WORK/NAME.out) in R[NAME]
 timed() {
-    local name=$1 t0 t1; shift
-    t0=$EPOCHREALTIME
-    "$@" > "$WORK/$name.out" 2>&1
-    t1=$EPOCHREALTIME
-    R[$name]=$(ms "$t0" "$t1")
+    local name=$1 t0 t1 k times=(); shift
+    for k in 1 2 3; do
+        t0=$EPOCHREALTIME
+        "$@" > "$WORK/$name.out" 2>&1
+        t1=$EPOCHREALTIME
+        times+=("$(ms "$t0" "$t1")")
+    done
+    R[$name]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
     R[$name.lines]=$(wc -l < "$WORK/$name.out")
 }
 
@@ -189,6 +197,44 @@ for n in 1000 5000 $N_CONNS; do
     tern_conns "$n" || exit 2
 done
 
+# lsw_conns N : the same for Libreswan 4.10 (start-up through its addconn
+# --autoall, then addconn NAME one by one); LSW_EXTRA adds (fewer: slow)
+LSW_EXTRA=5
+lsw_conns() {
+    local n=$1 d=$WORK/libreswan t0 t1 i
+    rm -rf "$d"; mkdir -p "$d"
+    conns_conf "$d/ipsec.conf" "$n"
+    printf ': PSK "%s"\n' "$PSK" > "$d/ipsec.secrets"; chmod 600 "$d/ipsec.secrets"
+    timeout 60 "$IPSEC" initnss --nssdir "$d/nss" > /dev/null 2>&1 || return 1
+    t0=$EPOCHREALTIME
+    if ! lsw_start "$d" "c$((n - 1))" "$LSW_TIMEOUT"; then
+        R[lsw.startup.$n]="> ${LSW_TIMEOUT} s"; lsw_stop; return 0
+    fi
+    t1=$EPOCHREALTIME
+    R[lsw.startup.$n]=$(ms "$t0" "$t1")
+    R[lsw.rss.conns.$n]=$(awk '/VmRSS/ { print $2 }' /proc/$LSW_PID/status)
+    local times=()
+    for ((i = n; i < n + LSW_EXTRA; i++)); do
+        t0=$EPOCHREALTIME
+        lsw_add "$d" c$i > "$WORK/lsw.add.out" 2>&1 || log "Libreswan addconn c$i failed: $(tail -2 "$WORK/lsw.add.out")"
+        t1=$EPOCHREALTIME
+        times+=("$(ms "$t0" "$t1")")
+    done
+    R[lsw.add.$n]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    R[lsw.add.$n.max]=$(printf '%s\n' "${times[@]}" | sort -n | tail -1)
+    lsw_stop
+}
+LSW_TIMEOUT=${LSW_TIMEOUT:-120}
+if [ "${SKIP_LIBRESWAN:-0}" != 1 ] && lsw_available; then
+    for n in 1000 5000 $N_CONNS; do
+        log "Libreswan 4.10: $n conns at start-up, then $LSW_EXTRA x addconn"
+        lsw_conns "$n"
+    done
+    LSWVER=$("$LSW_ROOT/usr/libexec/ipsec/pluto" --version 2>/dev/null | head -1 | cut -d' ' -f1-2)
+else
+    LSWVER="not measured (unpack it with ../shared/interop/peer-libreswan.sh install)"
+fi
+
 if [ "$SKIP_CHARON" != 1 ]; then
     C=$WORK/charon
     charon_setup "$C" aes256gcm16-prfsha256-curve25519 || exit 2
@@ -225,15 +271,19 @@ SWVER=$( [ "$SKIP_CHARON" = 1 ] && echo "not measured" || dpkg-query -W -f 'stro
 NSSVER=$(pkg-config --modversion nss)
 COMMIT=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)
 
-row_sa() {	# GROUP N
+# one row of section 1: LABEL KEY
+row1() {
+    local k=$2 sys
+    [ -n "${R[$k]:-}" ] || return 0
+    sys=$(awk -v s="$(g $k resp_sys_s)" -v n="$(g $k established)" 'BEGIN { if (n > 0) printf "%.3f", s * 1000 / n; else print "n/a" }')
+    printf '| %s | %s / %s | %s | %s | %s | %s | %s |\n' "$1" "$(g $k established)" "$(g $k n)" \
+        "$(g $k resp_cpu_ms_per_sa)" "$sys" "$(g $k rate_per_s)" "$(g $k cookies)" "$(g $k initiator_cpu_s)"
+}
+row_sa() {	# GROUP
     local grp=$1
-    printf '| %s, tern pluto | %s / %s | %s | %s | %s | %s |\n' "$grp" "$(g tern.$grp established)" "$(g tern.$grp n)" \
-        "$(g tern.$grp resp_cpu_ms_per_sa)" "$(g tern.$grp rate_per_s)" "$(g tern.$grp cookies)" "$(g tern.$grp initiator_cpu_s)"
-    printf '| %s, strongSwan charon | %s / %s | %s | %s | %s | %s |\n' "$grp" "$(g charon.$grp established)" "$(g charon.$grp n)" \
-        "$(g charon.$grp resp_cpu_ms_per_sa)" "$(g charon.$grp rate_per_s)" "$(g charon.$grp cookies)" "$(g charon.$grp initiator_cpu_s)"
-    [ -n "${R[charon-table.$grp]:-}" ] &&
-    printf '| %s, strongSwan charon, ikesa_table_size=4096 | %s / %s | %s | %s | %s | %s |\n' "$grp" "$(g charon-table.$grp established)" "$(g charon-table.$grp n)" \
-        "$(g charon-table.$grp resp_cpu_ms_per_sa)" "$(g charon-table.$grp rate_per_s)" "$(g charon-table.$grp cookies)" "$(g charon-table.$grp initiator_cpu_s)"
+    row1 "$grp, tern pluto" tern.$grp
+    row1 "$grp, strongSwan charon" charon.$grp
+    row1 "$grp, strongSwan charon, ikesa_table_size=4096" charon-table.$grp
     return 0
 }
 
@@ -264,12 +314,12 @@ Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000); charo
 in its strongswan.conf, so neither responder asks for COOKIEs (the column shows it; ikeload would
 answer a COOKIE).  RSA certificates: not measured yet (certificate authentication is another issue).
 
-| responder | established | responder CPU ms / IKE SA | wall rate (IKE SA/s) | cookies | initiator CPU s |
-| --- | --- | --- | --- | --- | --- |
+| responder | established | responder CPU ms / IKE SA | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
+| --- | --- | --- | --- | --- | --- | --- |
 $(row_sa x25519)
 $(row_sa modp2048)
 
-- *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better).
+- *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better); *of which system*: the part spent in the kernel (sockets, wake-ups between threads, page faults).
 - *wall rate*: IKE SAs established per second with both the initiator and the responder on these $(nproc) CPUs; the initiator (one thread, reusing its key pair) shares the machine, so this is a floor.
 - *initiator CPU*: the load generator's own CPU for the run, to show it is not the only bottleneck.
 - *ikesa_table_size=4096*: charon as shipped keeps its IKE SAs in a hash table of one bucket (\`charon.ikesa_table_size = 1\`); this row gives it 4,096 buckets in 16 segments, to separate that setting from the rest of its cost.
@@ -293,7 +343,17 @@ $(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[tern.startup.$n]:-n/a} | ${R[
 - *start-up* includes pluto's own start (NSS, crypto self-test, sockets); the 10 ms poll of \`ipsec status\` bounds its resolution.
 - *ipsec add* must stay flat as N grows (O(1) in the conns already loaded); it includes the front-end reading the N-conn file.
 - *swanctl --load-conns*: swanctl parses the file and sends each conn over vici; charon adds them.
-- Libreswan 4.10's addconn: not measured in this run (see "Left to do").
+
+$LSWVER (Debian's package, unpacked), the same ipsec.conf, in the same namespace: *start-up* from starting its
+pluto until its log says the last conn was added (its pluto runs \`addconn --autoall\`, which
+sends the conns one by one; limit $LSW_TIMEOUT s); *addconn NAME* ($LSW_EXTRA extra conns, the command
+\`ipsec add\` runs in Libreswan 4.10) with N already loaded.
+
+| N conns | Libreswan start-up ms | \`addconn NAME\` ms (median / max) | Libreswan VmRSS KiB |
+| --- | --- | --- | --- |
+$(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[lsw.startup.$n]:-n/a} | ${R[lsw.add.$n]:-n/a} / ${R[lsw.add.$n.max]:-n/a} | ${R[lsw.rss.conns.$n]:-n/a} |"; done)
+
+- Issue 6 records Libreswan's add as O(N) in the conns loaded; its start-up adds N conns that way.
 
 ## 3. Memory per IKE SA
 
@@ -313,7 +373,8 @@ measured inside UML, not yet done).
 
 Right after section 1 (x25519), the responder holding the IKE SAs it established
 (tern: ${R[tern.ike_established]:-n/a} in \`ipsec showstates\`; charon: ${R[charon.ike_established]:-n/a} in \`swanctl --list-sas\`).
-Wall time of the whole command (the ipsec front-end, whack and pluto's answer, printed to a file).
+Wall time of the whole command (the ipsec front-end, whack and pluto's answer, printed to a
+file), median of 3 runs.
 
 | command | wall ms | lines |
 | --- | --- | --- |
