@@ -176,6 +176,16 @@ void ike_auth_start(struct ike_sa *ike)
 	}
 }
 
+/*
+ * The responder did not prove who it is: tell it (RFC 7296 2.21.2, an
+ * INFORMATIONAL with AUTHENTICATION_FAILED, sent once) and give up.
+ */
+static void reject_responder(struct ike_sa *ike)
+{
+	send_auth_failed(ike);
+	fail(ike, CTL_RC_FATAL);
+}
+
 static struct child_sa *proposed_child(struct ike_sa *ike)
 {
 	for (struct child_sa *c = ike->children; c != NULL; c = c->sibling_next)
@@ -251,7 +261,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 	if (d != NULL) {
 		llog(&ike->logger, LOG_SEV_ERROR, "IKE_AUTH response: %s", diag_str(d));
 		diag_free(&d);
-		fail(ike, CTL_RC_FATAL);
+		reject_responder(ike);
 		return;
 	}
 	struct id want_id;
@@ -261,7 +271,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 		id_buf a, b;
 		llog(&ike->logger, LOG_SEV_ERROR, "peer ID '%s' does not match the expected '%s'",
 		     str_id(&ike->peer_id, &a), str_id(want, &b));
-		fail(ike, CTL_RC_FATAL);
+		reject_responder(ike);
 		return;
 	}
 	uint8_t expect[CRYPTO_MAX_PRF_SIZE];
@@ -280,7 +290,7 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 		llog(&ike->logger, LOG_SEV_INFO, "authentication of the responder using authby=secret failed: %s",
 		     diag_str(d));
 		diag_free(&d);
-		fail(ike, CTL_RC_FATAL);
+		reject_responder(ike);
 		return;
 	}
 	ike_set_state(ike, ESTABLISHED_IKE_SA);

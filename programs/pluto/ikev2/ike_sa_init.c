@@ -265,8 +265,9 @@ void process_ike_sa_init_response(struct ikev2_engine *e, struct ike_sa *ike, st
 	if (d == NULL)
 		d = set_algs(ike, &choice);
 	if (d != NULL) {
+		endpoint_buf eb;
 		llog(&ike->logger, LOG_SEV_ERROR, "IKE_SA_INIT response from %s rejected: %s",
-		     "the peer", diag_str(d));
+		     str_endpoint(&ike->remote, &eb), diag_str(d));
 		diag_free(&d);
 		fail(ike, CTL_RC_FATAL);
 		return;

@@ -49,6 +49,26 @@ void send_delete_child(struct child_sa *child)
 	     child->spi_in);
 }
 
+void send_auth_failed(struct ike_sa *ike)
+{
+	struct ikev2_out *o = malloc(sizeof(*o));
+	if (o == NULL)
+		abort();
+	out_init(o, ike, ISAKMP_v2_INFORMATIONAL, false, ike->next_msgid);
+	out_open_sk(o);
+	out_notify(o, v2N_AUTHENTICATION_FAILED, NULL, 0);
+	size_t len = 0;
+	diag_t d = out_finish(o, &len);
+	if (d == NULL) {
+		/* sent once: the IKE SA is deleted right after */
+		ikev2_send_raw(ike->eng, &ike->local, &ike->remote, o->buf, len);
+		llog(&ike->logger, LOG_SEV_INFO, "sent INFORMATIONAL request with notification AUTHENTICATION_FAILED");
+	} else {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "AUTHENTICATION_FAILED notification");
+	}
+	free(o);
+}
+
 void send_delete_ike(struct ike_sa *ike)
 {
 	send_delete(ike, IKEv2_PROTO_IKE, NULL, 0);
@@ -90,6 +110,13 @@ void process_informational_request(struct ikev2_engine *e, struct ike_sa *ike, s
 	if (delete_ike) {
 		respond(ike, msgid, NULL, 0);
 		llog(&ike->logger, LOG_SEV_INFO, "received Delete SA payload: deleting IKE SA");
+		ike_sa_delete(ike);
+		return;
+	}
+	/* the initiator could not authenticate us: the IKE SA is dead */
+	if (ike_message_get_notify(m, v2N_AUTHENTICATION_FAILED) != NULL) {
+		respond(ike, msgid, NULL, 0);
+		llog(&ike->logger, LOG_SEV_INFO, "peer rejected our authentication (AUTHENTICATION_FAILED): deleting IKE SA");
 		ike_sa_delete(ike);
 		return;
 	}

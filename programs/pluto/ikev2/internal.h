@@ -156,5 +156,7 @@ ikev2_handler_fn process_informational_response;
 /* tell the peer the Child SA is gone (INFORMATIONAL Delete, ESP) */
 void send_delete_child(struct child_sa *child);
 void send_delete_ike(struct ike_sa *ike);
+/* the initiator's "your AUTH is wrong" (RFC 7296 2.21.2), sent once */
+void send_auth_failed(struct ike_sa *ike);
 
 #endif

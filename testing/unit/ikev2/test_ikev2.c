@@ -420,7 +420,8 @@ static void make_peer(struct peer *p, const char *name, bool is_west, const char
 	p->ep = (ip_endpoint){ .addr = conn_this(c)->host, .port = 500 };
 	char secrets[512];
 	snprintf(secrets, sizeof(secrets),
-		 "@west @east : PSK \"%s\"\n192.0.2.1 192.0.2.2 : PSK \"%s\"\n", psk, psk);
+		 "@west @east : PSK \"%s\"\n192.0.2.1 192.0.2.2 : PSK \"%s\"\n"
+		 "@west @east-other : PSK \"%s\"\n", psk, psk, psk);
 	secrets_parse_buffer(name, secrets, strlen(secrets), &p->secrets);
 	p->next_spi = is_west ? 0x1000aa00 : 0x2000bb00;
 	assert_null(ikev2_engine_new(&ops, p, name, &p->e));
@@ -622,6 +623,23 @@ static void test_psk_mismatch(void **state)
 	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
 	assert_int_equal(west.e->sas.nr_ike, 0);
 	assert_int_equal(east.e->sas.nr_ike, 0);
+	assert_int_equal(live_states(&west) + live_states(&east), 0);
+}
+
+static void test_responder_id_mismatch(void **state)
+{
+	(void)state;
+	/* east calls itself @east-other; west expects @east */
+	struct setup s = { .east_conf = "\trightid=@east-other\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	expect_log("\"C\" #1: responder established IKE SA; authenticated peer using authby=secret and FQDN '@west'");
+	expect_log("\"C\" #1: ERROR: peer ID '@east-other' does not match the expected '@east'");
+	expect_log("\"C\" #1: sent INFORMATIONAL request with notification AUTHENTICATION_FAILED");
+	expect_log("\"C\" #1: peer rejected our authentication (AUTHENTICATION_FAILED): deleting IKE SA");
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
 	assert_int_equal(live_states(&west) + live_states(&east), 0);
 }
 
@@ -965,6 +983,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_chacha20_ecp256, teardown),
 		cmocka_unit_test_teardown(test_status_lines, teardown),
 		cmocka_unit_test_teardown(test_psk_mismatch, teardown),
+		cmocka_unit_test_teardown(test_responder_id_mismatch, teardown),
 		cmocka_unit_test_teardown(test_proposal_mismatch, teardown),
 		cmocka_unit_test_teardown(test_esp_proposal_mismatch, teardown),
 		cmocka_unit_test_teardown(test_ts_mismatch, teardown),
