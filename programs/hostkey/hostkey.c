@@ -279,7 +279,8 @@ int main(int argc, char **argv)
 	}
 	const char *verb = argv[1];
 	enum { O_NSSDIR = 256, O_PASSWORD, O_KEYTYPE, O_BITS, O_LIST, O_LEFT, O_RIGHT, O_PEM,
-	       O_CKAID, O_RSAID, O_VERBOSE, O_HELP, O_SEEDDEV, O_VERSION, O_PUBKEY };
+	       O_CKAID, O_RSAID, O_VERBOSE, O_HELP, O_SEEDDEV, O_VERSION, O_PUBKEY,
+	       O_IGNORED };
 	static const struct option opts[] = {
 		{ "nssdir", required_argument, NULL, O_NSSDIR },
 		{ "configdir", required_argument, NULL, O_NSSDIR },
@@ -287,6 +288,11 @@ int main(int argc, char **argv)
 		{ "keytype", required_argument, NULL, O_KEYTYPE },
 		{ "bits", required_argument, NULL, O_BITS },
 		{ "seeddev", required_argument, NULL, O_SEEDDEV },	/* accepted, NSS seeds itself */
+		/* the front-end's common options (ipsec --rundir D showhostkey) */
+		{ "rundir", required_argument, NULL, O_IGNORED },
+		{ "ctlsocket", required_argument, NULL, O_IGNORED },
+		{ "config", required_argument, NULL, O_IGNORED },
+		{ "secretsfile", required_argument, NULL, O_IGNORED },
 		{ "list", no_argument, NULL, O_LIST },
 		{ "dump", no_argument, NULL, O_LIST },	/* no secrets to dump: same as --list */
 		{ "pubkey", no_argument, NULL, O_PUBKEY },
@@ -322,7 +328,7 @@ int main(int argc, char **argv)
 			bits = (unsigned)v;
 			break;
 		}
-		case O_SEEDDEV: case O_VERBOSE: break;
+		case O_SEEDDEV: case O_VERBOSE: case O_IGNORED: break;
 		case O_LIST: what = SHOW_LIST; nshow++; break;
 		case O_LEFT: what = SHOW_LEFT; nshow++; break;
 		case O_RIGHT: what = SHOW_RIGHT; nshow++; break;

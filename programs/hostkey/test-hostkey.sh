@@ -42,6 +42,13 @@ check "certutil -K shows the EC CKAID" grep -q "ec *$ec" <(certutil -K -d "sql:$
 check "list rsa: $(cat "$t/out")" grep -Eq "^< [12]> RSA keyid: AwEAA[A-Za-z0-9+/]{4} ckaid: $rsa$" "$t/out"
 check "list ecdsa: $(cat "$t/out")" grep -Eq "^< [12]> ECDSA keyid: B[A-Za-z0-9+/]{8} ckaid: $ec$" "$t/out"
 
+# the front-end's common options (as scenarios pass them) are accepted
+"$IPSEC" --rundir "$t/run" --config "$t/ipsec.conf" --secretsfile "$t/s" --nssdir "$db" \
+    showhostkey --list >"$t/out" 2>&1
+check "common options before showhostkey: $(cat "$t/out")" grep -q "ckaid: $rsa" "$t/out"
+"$IPSEC" --rundir "$t/run" --config "$t/ipsec.conf" --nssdir "$db" ca list >"$t/out" 2>&1
+check "common options before ca: $(cat "$t/out")" grep -q "Certificate Nickname" "$t/out"
+
 # --- showhostkey --left / --right: Libreswan's two lines
 "$IPSEC" showhostkey --nssdir "$db" --left --ckaid "${rsa:0:8}" >"$t/out" 2>&1
 check "left rsa line 1: $(head -1 "$t/out")" grep -Eq $'^\t# rsakey AwEAA[A-Za-z0-9+/]{4}$' "$t/out"
