@@ -308,11 +308,14 @@ diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermedi
 	if (cert == NULL)
 		return diag("no certificate to verify");
 	CERTCertDBHandle *h = CERT_GetDefaultCertDB();
-	SECCertificateUsage usages[2] = { certificateUsageSSLClient, certificateUsageSSLServer };
+	/* NSS's IPsec usage (RFC 4945: no EKU, ipsecIKE, serverAuth/clientAuth),
+	 * then the TLS ones for certificates made with only one of those */
+	SECCertificateUsage usages[3] = { certificateUsageIPsec, certificateUsageSSLClient,
+					  certificateUsageSSLServer };
 	PRErrorCode first = 0;
 	CERTVerifyLog first_log = { 0 };
 	bool ok = false;
-	for (int i = 0; i < 2 && !ok; i++) {
+	for (int i = 0; i < 3 && !ok; i++) {
 		CERTVerifyLog log = { 0 };
 		log.arena = PORT_NewArena(512);
 		if (log.arena == NULL)
@@ -326,8 +329,11 @@ diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermedi
 		}
 		/* the log has the real reason; the thread's error may be stale */
 		PRErrorCode code = log.head != NULL ? (PRErrorCode)log.head->error : PORT_GetError();
-		if (first == 0 || (first == SEC_ERROR_INADEQUATE_CERT_TYPE &&
-				   code != SEC_ERROR_INADEQUATE_CERT_TYPE)) {
+		bool first_vague = first == SEC_ERROR_INADEQUATE_CERT_TYPE ||
+				   first == SEC_ERROR_INADEQUATE_KEY_USAGE;
+		bool vague = code == SEC_ERROR_INADEQUATE_CERT_TYPE ||
+			     code == SEC_ERROR_INADEQUATE_KEY_USAGE;
+		if (first == 0 || (first_vague && !vague)) {
 			if (first_log.arena != NULL)
 				free_log(&first_log);
 			first = code;

@@ -49,9 +49,10 @@ diag_t auth_cert_decode(struct crypto_cspan der, CERTCertificate **out);
 /*
  * Chain validation at time NOW (PR_Now()) against the CAs trusted in the
  * NSS db, with INTERMEDIATES (decoded CERT payloads after the first; may
- * be NULL/0).  The certificate must be good for TLS client or server use
- * (so an extendedKeyUsage without either, or a keyUsage without
- * digitalSignature, is "wrong key usage").  CA_DN (rightca= resolved:
+ * be NULL/0).  The certificate must be good for NSS's IPsec usage (RFC
+ * 4945: no extendedKeyUsage, or ipsecIKE, serverAuth, clientAuth), or TLS
+ * client or server use (so an extendedKeyUsage with none of those, or a
+ * keyUsage without digitalSignature, is "wrong key usage").  CA_DN (rightca= resolved:
  * NULL or "%any" for any CA in the db) names the CA that must be in the
  * chain.  Errors: "certificate 'CN=x' has expired", "... is not yet
  * valid", "issuer 'CN=ca' of certificate 'CN=x' is not a trusted CA in the

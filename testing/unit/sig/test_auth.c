@@ -91,6 +91,8 @@ static int setup(void **state)
 	rc |= issue("db", "badku", "CN=badku.example.org", "ca", 5,
 		    "-k rsa -g 2048 -v 12 --keyUsage keyEncipherment "
 		    "--extKeyUsage emailProtection");
+	rc |= issue("db", "ikeonly", "CN=ike.example.org", "ca", 12,
+		    "-k rsa -g 2048 -v 12 --keyUsage digitalSignature --extKeyUsage ipsecIKE");
 	rc |= issue("other", "ca2", "CN=Other CA", NULL, 6, "");
 	rc |= issue("other", "stranger", "CN=stranger.example.org", "ca2", 7,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:stranger.example.org");
@@ -328,6 +330,12 @@ static void test_verify(void **state)
 	      "issuer 'CN=Other CA' of certificate 'CN=stranger.example.org' is not a trusted CA in the NSS database");
 	CERT_DestroyCertificate(stranger);
 	free(f.ptr);
+
+	/* extendedKeyUsage ipsecIKE alone (RFC 4945) is fine */
+	CERTCertificate *ike = NULL;
+	OK(auth_cert_by_nickname("ikeonly", &ike));
+	OK(auth_cert_verify(ike, NULL, 0, NULL, now));
+	CERT_DestroyCertificate(ike);
 
 	f = slurp("badku.der");
 	CERTCertificate *badku = NULL;
