@@ -6,7 +6,7 @@
  * payloads) and the raw public key decoders.  Nothing may crash or leak;
  * a failed call must leave its outputs untouched.
  *
- * Input: byte 0 picks the decoder (mod 5):
+ * Input: byte 0 picks the decoder (mod 6):
  *   0  AUTH: byte 1 method index, byte 2 key index, byte 3 length L of
  *      the signed octets, then L octets, the rest is the AUTH data
  *   1  SIGNATURE_HASH_ALGORITHMS notify data
@@ -14,6 +14,10 @@
  *      crypto_pubkey_parse()
  *   3  CERT payload body (DER X.509), then ID matching and verification
  *   4  DER DN of an ID payload
+ *   5  a whole peer AUTH check (auth_verify_peer_sig): byte 1 the method
+ *      index, byte 2 the number of CERT payloads (mod 4), each a 2-octet
+ *      length and its body, the rest the AUTH data; the connection has
+ *      rightrsasigkey= of the RSA key and rightid=%any
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <nss.h>
 
 #include "auth/certs.h"
+#include "auth/sigauth.h"
 #include "tern/crypto_pubkey.h"
 #include "tern/crypto_sig.h"
 
@@ -32,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #include "keys.h"
 
 static SECKEYPublicKey *keys[4];
+static char *rsasigkey;
 
 static uint8_t *unhex(const char *hex, size_t *len)
 {
@@ -66,6 +72,8 @@ static void init(void)
 	if (crypto_pubkey_from_ec_point(384, CRYPTO_CSPAN(b, len), &keys[2]) != NULL)
 		abort();
 	free(b);
+	if (crypto_pubkey_to_rsasigkey(keys[0], &rsasigkey) != NULL)
+		abort();
 	b = unhex(fuzz_p521_spki, &len);
 	if (crypto_pubkey_from_spki(CRYPTO_CSPAN(b, len), &keys[3]) != NULL)
 		abort();
@@ -196,6 +204,37 @@ static void fuzz_dn(const uint8_t *p, size_t n)
 	diag_free(&d);
 }
 
+static void fuzz_peer(const uint8_t *p, size_t n)
+{
+	if (n < 2)
+		return;
+	enum ikev2_auth_method m = methods[p[0] % 5];
+	size_t ncerts = p[1] % 4;
+	p += 2;
+	n -= 2;
+	struct crypto_cspan certs[3];
+	for (size_t i = 0; i < ncerts; i++) {
+		if (n < 2)
+			return;
+		size_t l = (size_t)p[0] << 8 | p[1];
+		if (l > n - 2)
+			l = n - 2;
+		certs[i] = CRYPTO_CSPAN(p + 2, l);
+		p += 2 + l;
+		n -= 2 + l;
+	}
+	struct conn_end remote = { .rsasigkey = rsasigkey };
+	struct id peer;
+	if (ttoid("@east.example.org", &peer) != NULL)
+		abort();
+	struct crypto_cspan signed_octets = CRYPTO_CSPAN("signed octets", 13);
+	JAMBUF(story, 512);
+	diag_t d = auth_verify_peer_sig(&remote, AUTHBY_DEFAULT, NULL, &peer, certs, ncerts, m,
+					CRYPTO_CSPAN(p, n), &signed_octets, 1, PR_Now(), &story);
+	diag_free(&d);
+	id_free(&peer);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
@@ -205,12 +244,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0: fuzz_auth(data + 1, size - 1); break;
 	case 1: fuzz_notify(data + 1, size - 1); break;
 	case 2: fuzz_pubkey(data + 1, size - 1); break;
 	case 3: fuzz_cert(data + 1, size - 1); break;
 	case 4: fuzz_dn(data + 1, size - 1); break;
+	case 5: fuzz_peer(data + 1, size - 1); break;
 	}
 	return 0;
 }
