@@ -5,7 +5,7 @@
 # $TERN_BUILDDIR/testing/interop/CASE.out/.
 # Used by meson (testing/interop/meson.build, suite 'interop') and by hand:
 #   TERN_BUILDDIR=$PWD/build testing/interop/run.sh charon-tern-initiates
-# The peers: tools/install-deps.sh --interop (or testing/interop/install-peers.sh).
+# The peers: tools/install-deps.sh, as root (or testing/interop/install-peers.sh).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 name=${1:?usage: run.sh CASE}
@@ -26,12 +26,12 @@ peer=$(sed -n 's/^PEER=\([a-z]*\).*/\1/p' "$here/$name/case.sh")
 case $peer in
     charon)
         if [ ! -x /usr/lib/ipsec/charon ] || ! command -v swanctl > /dev/null; then
-            echo "SKIP: strongSwan charon/swanctl not installed (tools/install-deps.sh --interop)" >&2
+            echo "SKIP: strongSwan charon/swanctl not installed (tools/install-deps.sh, as root)" >&2
             exit 77
         fi ;;
     libreswan)
         if [ ! -x "$LSW_ROOT/usr/libexec/ipsec/pluto" ]; then
-            echo "SKIP: Libreswan 4.10 not unpacked in $LSW_ROOT (tools/install-deps.sh --interop)" >&2
+            echo "SKIP: Libreswan 4.10 not unpacked in $LSW_ROOT (tools/install-deps.sh, as root)" >&2
             exit 77
         fi ;;
     *) echo "run.sh: $name/case.sh sets no PEER=charon|libreswan" >&2; exit 2 ;;
