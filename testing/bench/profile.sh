@@ -7,6 +7,9 @@
 #                                                (default 2000, x25519)
 #   testing/bench/profile.sh add [N]             pluto with N conns (default
 #                                                10000), then 4 x `ipsec add`
+#   testing/bench/profile.sh status [N]          pluto with N IKE SAs (default
+#                                                2000), then showstates, status,
+#                                                trafficstatus: one dump each
 #   testing/bench/profile.sh charon-sa [N] [PROPOSAL]   strongSwan's charon as
 #                                                responder to N IKE SAs (the same
 #                                                count for the peer, all threads)
@@ -82,6 +85,23 @@ add)
     echo "== 4 x ipsec add with $n conns loaded: divide by 4"
     top "$(ls "$WORK"/cg.*.out.2)"
     ;;
+status)
+    n=${2:-2000} prop=aes_gcm_16_256-sha2_256-dh31
+    pluto_setup "$d" "$prop" || exit 2
+    start_vg || exit 2
+    timeout 1200 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R -n "$n" --window 16 \
+        --proposal "$prop" --psk "$PSK" --id-i $ID_I --id-r $ID_R --timeout 10 --pid $VP
+    k=0
+    for cmd in showstates status trafficstatus; do
+        timeout 60 callgrind_control -z $VP >/dev/null
+        pluto_ipsec "$d" $cmd > "$WORK/$cmd.out"
+        timeout 60 callgrind_control -d $VP >/dev/null
+        k=$((k + 1))
+        sleep 1
+        echo "== ipsec $cmd with $n IKE SAs ($(wc -l < "$WORK/$cmd.out") lines): divide by $n"
+        top "$(ls "$WORK"/cg.*.out.$k)" 25
+    done
+    ;;
 charon-sa)
     n=${2:-2000} prop=${3:-aes256gcm16-prfsha256-curve25519}
     C=$WORK/charon
@@ -101,5 +121,5 @@ charon-sa)
     echo "== charon, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.*.out.1)" 12
     ;;
-*) sed -n '2,17p' "$0"; exit 2 ;;
+*) sed -n '2,20p' "$0"; exit 2 ;;
 esac

@@ -11,6 +11,7 @@
 #   N_MODP=3000    IKE SAs per responder with MODP2048
 #   N_CONNS=10000  connections for section 2
 #   WINDOW=32      exchanges the load generator keeps in flight
+#   ROUNDS=3       rounds of section 1 (responders take turns; median shown)
 #   SKIP_CHARON=1  measure tern only (no peer column)
 #   SKIP_BUILD=1   use the binaries already in TERN_BUILDDIR
 #   SKIP_LIBRESWAN=1  no Libreswan 4.10 rows (measured when LSW_ROOT, default
@@ -32,6 +33,7 @@ N_SA=${N_SA:-10000}
 N_MODP=${N_MODP:-3000}
 N_CONNS=${N_CONNS:-10000}
 WINDOW=${WINDOW:-32}
+ROUNDS=${ROUNDS:-3}
 SKIP_CHARON=${SKIP_CHARON:-0}
 WORK=${BENCH_WORK:-/tmp/tern-bench}
 PLUTO=$B/programs/pluto/pluto
@@ -111,44 +113,61 @@ timed() {
 }
 
 P=$WORK/pluto
-for grp in x25519 modp2048; do
-    if [ $grp = x25519 ]; then n=$N_SA; tp=aes_gcm_16_256-sha2_256-dh31; sp=aes256gcm16-prfsha256-curve25519
-    else n=$N_MODP; tp=aes_gcm_16_256-sha2_256-modp2048; sp=aes256gcm16-prfsha256-modp2048; fi
-    pluto_setup "$P" "$tp" || exit 2
-    pluto_start "$P" || exit 2
-    load tern.$grp "$n" "$tp" "$PLUTO_PID"
-    if [ $grp = x25519 ]; then
-        timed tern.trafficstatus pluto_ipsec "$P" trafficstatus
-        timed tern.showstates pluto_ipsec "$P" showstates
-        timed tern.status pluto_ipsec "$P" status
-        timed tern.briefstatus pluto_ipsec "$P" briefstatus
-        R[tern.ike_established]=$(grep -c 'ESTABLISHED_IKE_SA' "$WORK/tern.showstates.out")
-    fi
-    cp "$P/pluto.log" "$WORK/tern.$grp.pluto.log"
-    pluto_stop "$P"
-    [ "$SKIP_CHARON" = 1 ] && continue
-    C=$WORK/charon
-    charon_setup "$C" "$sp" || exit 2
+C=$WORK/charon
+# charon_load NAME N PROPOSAL-CHARON PROPOSAL [TABLE] : a fresh charon, N IKE SAs
+charon_load() {
+    charon_setup "$C" "$3" ${5:-} || exit 2
     charon_start "$C" || exit 2
     sw "$C" --load-conns --file "$C/swanctl.conf" > "$C/load.out" 2>&1 &&
         sw "$C" --load-creds --file "$C/swanctl.conf" >> "$C/load.out" 2>&1 ||
         { cat "$C/load.out" >&2; exit 2; }
-    load charon.$grp "$n" "$tp" "$CHARON_PID"
-    if [ $grp = x25519 ]; then
-        timed charon.list-sas sw "$C" --list-sas
-        R[charon.ike_established]=$(grep -c 'ESTABLISHED' "$WORK/charon.list-sas.out")
-    fi
-    charon_stop
-    [ $grp = x25519 ] || continue
-    # again with a real IKE SA hash table (strongSwan's default has 1 bucket)
-    charon_setup "$C" "$sp" 4096 || exit 2
-    charon_start "$C" || exit 2
-    sw "$C" --load-conns --file "$C/swanctl.conf" > "$C/load.out" 2>&1 &&
-        sw "$C" --load-creds --file "$C/swanctl.conf" >> "$C/load.out" 2>&1 ||
-        { cat "$C/load.out" >&2; exit 2; }
-    load charon-table.$grp "$n" "$tp" "$CHARON_PID"
-    charon_stop
+    load "$1" "$2" "$4" "$CHARON_PID"
+}
+# ROUNDS rounds, the responders taking turns, so that load from other
+# users of the machine falls on all of them; the tables show the median
+for ((r = 1; r <= ROUNDS; r++)); do
+    for grp in x25519 modp2048; do
+        if [ $grp = x25519 ]; then n=$N_SA; tp=aes_gcm_16_256-sha2_256-dh31; sp=aes256gcm16-prfsha256-curve25519
+        else n=$N_MODP; tp=aes_gcm_16_256-sha2_256-modp2048; sp=aes256gcm16-prfsha256-modp2048; fi
+        pluto_setup "$P" "$tp" || exit 2
+        pluto_start "$P" || exit 2
+        load tern.$grp.$r "$n" "$tp" "$PLUTO_PID"
+        if [ $grp = x25519 ] && [ $r = 1 ]; then
+            timed tern.trafficstatus pluto_ipsec "$P" trafficstatus
+            timed tern.showstates pluto_ipsec "$P" showstates
+            timed tern.status pluto_ipsec "$P" status
+            timed tern.briefstatus pluto_ipsec "$P" briefstatus
+            R[tern.ike_established]=$(grep -c 'ESTABLISHED_IKE_SA' "$WORK/tern.showstates.out")
+        fi
+        cp "$P/pluto.log" "$WORK/tern.$grp.$r.pluto.log"
+        pluto_stop "$P"
+        [ "$SKIP_CHARON" = 1 ] && continue
+        charon_load charon.$grp.$r "$n" "$sp" "$tp"
+        if [ $grp = x25519 ] && [ $r = 1 ]; then
+            timed charon.list-sas sw "$C" --list-sas
+            R[charon.ike_established]=$(grep -c 'ESTABLISHED' "$WORK/charon.list-sas.out")
+        fi
+        charon_stop
+        [ $grp = x25519 ] || continue
+        # again with a real IKE SA hash table (strongSwan's default has 1 bucket)
+        charon_load charon-table.$grp.$r "$n" "$sp" "$tp" 4096
+        charon_stop
+    done
 done
+# median KEY : R[KEY] = the round with the median responder CPU per IKE SA,
+# R[KEY.range] = "min-max" over the rounds
+median() {
+    local k=$1 i lines=()
+    for ((i = 1; i <= ROUNDS; i++)); do
+        [ -n "${R[$k.$i]:-}" ] && lines+=("$(field resp_cpu_ms_per_sa "${R[$k.$i]}") $i")
+    done
+    [ ${#lines[@]} -gt 0 ] || return 0
+    local sorted; sorted=$(printf '%s\n' "${lines[@]}" | sort -n)
+    local mid=$(( (${#lines[@]} + 1) / 2 ))
+    R[$k]=${R[$k.$(sed -n "${mid}p" <<< "$sorted" | cut -d' ' -f2)]}
+    R[$k.range]="$(head -1 <<< "$sorted" | cut -d' ' -f1)–$(tail -1 <<< "$sorted" | cut -d' ' -f1)"
+}
+for k in tern.x25519 charon.x25519 charon-table.x25519 tern.modp2048 charon.modp2048; do median $k; done
 
 # ---- 2: loading N_CONNS connections ----
 EXTRA=20	# conns left out at start-up, added one by one with `ipsec add`
@@ -276,8 +295,8 @@ row1() {
     local k=$2 sys
     [ -n "${R[$k]:-}" ] || return 0
     sys=$(awk -v s="$(g $k resp_sys_s)" -v n="$(g $k established)" 'BEGIN { if (n > 0) printf "%.3f", s * 1000 / n; else print "n/a" }')
-    printf '| %s | %s / %s | %s | %s | %s | %s | %s |\n' "$1" "$(g $k established)" "$(g $k n)" \
-        "$(g $k resp_cpu_ms_per_sa)" "$sys" "$(g $k rate_per_s)" "$(g $k cookies)" "$(g $k initiator_cpu_s)"
+    printf '| %s | %s / %s | %s (%s) | %s | %s | %s | %s |\n' "$1" "$(g $k established)" "$(g $k n)" \
+        "$(g $k resp_cpu_ms_per_sa)" "${R[$k.range]:-}" "$sys" "$(g $k rate_per_s)" "$(g $k cookies)" "$(g $k initiator_cpu_s)"
 }
 row_sa() {	# GROUP
     local grp=$1
@@ -298,7 +317,7 @@ in the same run on the same machine.  Benchmarks are not tests: nothing asserts 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'), tern commit $COMMIT, build \`$(basename "$B")\` (meson buildtype $(meson introspect --buildoptions "$B" 2>/dev/null | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"][0])' 2>/dev/null || echo '?'))
 - Machine: $(nproc) CPUs ($CPU), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other work, so wall figures are noisy
 - Peer: $SWVER (openssl plugin); NSS $NSSVER for tern and the load generator
-- Command: \`testing/bench/run.sh\` (N_SA=$N_SA N_MODP=$N_MODP N_CONNS=$N_CONNS WINDOW=$WINDOW); run time ${RUNTIME} s
+- Command: \`testing/bench/run.sh\` (N_SA=$N_SA N_MODP=$N_MODP N_CONNS=$N_CONNS WINDOW=$WINDOW ROUNDS=$ROUNDS); run time ${RUNTIME} s
 
 ## 1. IKE SA set-up cost on the responder
 
@@ -314,12 +333,12 @@ Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000); charo
 in its strongswan.conf, so neither responder asks for COOKIEs (the column shows it; ikeload would
 answer a COOKIE).  RSA certificates: not measured yet (certificate authentication is another issue).
 
-| responder | established | responder CPU ms / IKE SA | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
+| responder | established | responder CPU ms / IKE SA (range over $ROUNDS rounds) | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
 | --- | --- | --- | --- | --- | --- | --- |
 $(row_sa x25519)
 $(row_sa modp2048)
 
-- *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better); *of which system*: the part spent in the kernel (sockets, wake-ups between threads, page faults).
+- *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better), median of $ROUNDS rounds in which the responders take turns, the range in brackets; the other columns are from the median round; *of which system*: the part spent in the kernel (sockets, wake-ups between threads, page faults).
 - *wall rate*: IKE SAs established per second with both the initiator and the responder on these $(nproc) CPUs; the initiator (one thread, reusing its key pair) shares the machine, so this is a floor.
 - *initiator CPU*: the load generator's own CPU for the run, to show it is not the only bottleneck.
 - *ikesa_table_size=4096*: charon as shipped keeps its IKE SAs in a hash table of one bucket (\`charon.ikesa_table_size = 1\`); this row gives it 4,096 buckets in 16 segments, to separate that setting from the rest of its cost.
