@@ -133,6 +133,15 @@ static void where(const struct section *s, struct jambuf *b)
 		jam(b, "conn \"%s\"", s->name);
 }
 
+/* where() into BUF, for a message: formatted only when there is one to
+ * report (formatting it for every line was a fifth of the parse) */
+static const char *where_str(const struct section *s, char *buf, size_t size)
+{
+	struct jambuf b = jambuf_init(buf, size);
+	where(s, &b);
+	return buf;
+}
+
 /* printable form of untrusted text for messages */
 static const char *safe(const char *s, char *buf, size_t size)
 {
@@ -168,14 +177,13 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 {
 	struct section *s = L->current;
 	char sbuf[256], wbuf[128], kbuf[128];
-	struct jambuf wb = jambuf_init(wbuf, sizeof(wbuf));
-	where(s, &wb);
+#define WHERE where_str(s, wbuf, sizeof(wbuf))
 	/* KEY */
 	char *key = p;
 	size_t klen = strcspn(p, "= \t");
 	if (klen == 0 || p[klen] == '\0' || (p[klen] != '=' && p[klen + strspn(p + klen, " \t")] != '=')) {
 		loader_problem(L, file, line, L->seq, NULL, true,
-			       "syntax error in %s: expecting KEY=VALUE, found '%s'", wbuf,
+			       "syntax error in %s: expecting KEY=VALUE, found '%s'", WHERE,
 			       safe(p, sbuf, sizeof(sbuf)));
 		return;
 	}
@@ -200,7 +208,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		}
 		if (*p != '"') {
 			loader_problem(L, file, line, L->seq, NULL, true,
-				       "syntax error in %s: unterminated quoted value for '%s'", wbuf,
+				       "syntax error in %s: unterminated quoted value for '%s'", WHERE,
 				       safe(key, sbuf, sizeof(sbuf)));
 			return;
 		}
@@ -211,7 +219,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		char *close = strchr(p, '}');
 		if (close == NULL) {
 			loader_problem(L, file, line, L->seq, NULL, true,
-				       "syntax error in %s: unterminated {braced} value for '%s'", wbuf,
+				       "syntax error in %s: unterminated {braced} value for '%s'", WHERE,
 				       safe(key, sbuf, sizeof(sbuf)));
 			return;
 		}
@@ -235,7 +243,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		const char *r = rest + strspn(rest, " \t");
 		loader_problem(L, file, line, L->seq, NULL, true,
 			       "syntax error in %s: unexpected text '%s' after the value of '%s' "
-			       "(quote values that contain spaces)", wbuf,
+			       "(quote values that contain spaces)", WHERE,
 			       safe(r, sbuf, sizeof(sbuf)), safe(key, kbuf, sizeof(kbuf)));
 		return;
 	}
@@ -252,7 +260,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 			snprintf(hint, sizeof(hint), " (did you mean '%s'?)", sg);
 		unsigned pi = loader_problem(L, file, line, L->seq, problem_conn(s), true,
 					     "unknown keyword '%s' in %s%s",
-					     safe(key, sbuf, sizeof(sbuf)), wbuf, hint);
+					     safe(key, sbuf, sizeof(sbuf)), WHERE, hint);
 		section_add_problem(s, pi);
 		return;
 	}
@@ -261,20 +269,20 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		unsigned pi = loader_problem(L, file, line, L->seq, problem_conn(s), true,
 					     "keyword '%s' belongs in %s, not in %s", key,
 					     section_flag == KW_SETUP ? "a conn section" : "config setup",
-					     wbuf);
+					     WHERE);
 		section_add_problem(s, pi);
 		return;
 	}
 	if (value[0] == '\0') {
 		unsigned pi = loader_problem(L, file, line, L->seq, problem_conn(s), true,
-					     "missing value for '%s' in %s", key, wbuf);
+					     "missing value for '%s' in %s", key, WHERE);
 		section_add_problem(s, pi);
 		return;
 	}
 	if (used->flags & KW_OBSOLETE) {
 		loader_problem(L, file, line, L->seq, problem_conn(s), false,
 			       "obsolete keyword '%s' %s in %s (%s)", key,
-			       used->type == KT_IGNORED ? "ignored" : "accepted", wbuf, used->hint);
+			       used->type == KT_IGNORED ? "ignored" : "accepted", WHERE, used->hint);
 	}
 	/* duplicates: aliases share their canonical slot */
 	unsigned slot = CONF_SLOT(kwi, right);
@@ -282,7 +290,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		const struct entry *first = &s->entries[L->dup_entry[slot]];
 		unsigned pi = loader_problem(L, file, line, L->seq, problem_conn(s), true,
 					     "duplicate keyword '%s' in %s (first set at %s:%u)",
-					     key, wbuf, first->file, first->line);
+					     key, WHERE, first->file, first->line);
 		section_add_problem(s, pi);
 		return;
 	}
@@ -295,7 +303,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		jam_duration(&mb, kw->max);
 		loader_problem(L, file, line, L->seq, problem_conn(s), false,
 			       "%s=%s in %s exceeds the maximum %s; using %s", key,
-			       safe(value, sbuf, sizeof(sbuf)), wbuf, max, max);
+			       safe(value, sbuf, sizeof(sbuf)), WHERE, max, max);
 	}
 	/* check the value now, once, against a scratch object */
 	diag_t d;
@@ -324,7 +332,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		e->bad = true;
 		e->problem = (int)loader_problem(L, file, line, L->seq, problem_conn(s), true,
 						 "invalid value %s='%s' in %s: %s", key,
-						 safe(value, vbuf, sizeof(vbuf)), wbuf, diag_str(d));
+						 safe(value, vbuf, sizeof(vbuf)), WHERE, diag_str(d));
 		diag_free(&d);
 		section_add_problem(s, (unsigned)e->problem);
 	}
@@ -336,6 +344,7 @@ static void parse_keyvalue(struct loader *L, const char *file, unsigned line, ch
 		L->dup_entry[slot] = s->nr_entries;
 	}
 	s->nr_entries++;
+#undef WHERE
 }
 
 static bool valid_conn_name(const char *name)
