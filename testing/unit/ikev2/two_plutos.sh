@@ -39,7 +39,7 @@ cleanup() {
 	done
 	sleep 0.3
 	for h in west east; do ip netns del "${NS[$h]}" 2>/dev/null; done
-	if [ -n "${KEEP_OUTPUT:-}" ]; then cp "$D"/west/pluto.log "$KEEP_OUTPUT/west.pluto.log"; cp "$D"/east/pluto.log "$KEEP_OUTPUT/east.pluto.log"; fi
+	if [ -n "${KEEP_OUTPUT:-}" ]; then cp "$D"/west/pluto.log* "$D"/east/pluto.log "$KEEP_OUTPUT/"; fi
 	rm -rf "$D"
 }
 trap cleanup EXIT
@@ -166,6 +166,8 @@ check "delete: conn gone" bash -c "! whack west --name west-east --initiate >/de
 # ---- auto=start: west restarts and initiates by itself ----
 kill -TERM "${PID[west]}"; wait "${PID[west]}"
 sed -i 's/auto=add/auto=start/' "$D/west/ipsec.conf"
+# a fresh log, so that the checks below cannot see the first run's lines
+mv "$WL" "$D/west/pluto.log.1"
 ip netns exec "${NS[west]}" "$PLUTO" --nofork --rundir "$D/west/run" --config "$D/west/ipsec.conf" \
 	--nssdir "$D/west/nss" --secretsfile "$D/west/ipsec.secrets" --logfile "$D/west/pluto.log" \
 	>>"$D/west/stderr.txt" 2>&1 &
@@ -181,7 +183,8 @@ for h in west east; do
 	PID[$h]=
 	check "$h: no sanitizer or assertion report" bash -c "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error|Assertion' '$D/$h/stderr.txt' '$D/$h/pluto.log'"
 done
-echo "--- west pluto.log"; cat "$WL"
+echo "--- west pluto.log (first run)"; cat "$D/west/pluto.log.1"
+echo "--- west pluto.log (auto=start run)"; cat "$WL"
 echo "--- east pluto.log"; cat "$EL"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
