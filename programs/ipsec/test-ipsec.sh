@@ -53,14 +53,14 @@ fails() {
 }
 
 # connection verbs
-maps "add west-east" "whack --name west-east --add"
+maps "add west-east" "whack --name west-east --replace"
 maps "delete west-east" "whack --name west-east --delete"
 maps "replace west-east" "whack --name west-east --replace"
 maps "up west-east" "whack --name west-east --initiate"
 maps "down west-east" "whack --name west-east --terminate"
 maps "route west-east" "whack --name west-east --route"
 maps "unroute west-east" "whack --name west-east --unroute"
-maps "add west-east --config /x.conf" "whack --name west-east --add --config /x.conf"
+maps "add west-east --config /x.conf" "whack --name west-east --replace --config /x.conf"
 # status verbs
 maps "status" "whack --status"
 maps "briefstatus" "whack --briefstatus"
@@ -76,8 +76,8 @@ maps "stop" "whack --shutdown"
 # path options before or after the verb, both spellings
 maps "--rundir /r status" "whack --rundir /r --status"
 maps "status --rundir /r" "whack --rundir /r --status"
-maps "--ctlsocket=/s add c" "whack --ctlsocket /s --name c --add"
-maps "add c --ctlsocket /s --rundir /r" "whack --ctlsocket /s --rundir /r --name c --add"
+maps "--ctlsocket=/s add c" "whack --ctlsocket /s --name c --replace"
+maps "add c --ctlsocket /s --rundir /r" "whack --ctlsocket /s --rundir /r --name c --replace"
 maps "--rundir /r --config /c --nssdir /n --secretsfile /s status" "whack --rundir /r --status"
 # pass-through verbs
 maps "whack --debug base --rundir /r" "whack --debug base --rundir /r"
@@ -88,7 +88,7 @@ maps "checkconfig --config /c.conf" "addconn --checkconfig --config /c.conf"
 maps "--config /c.conf checkconfig" "addconn --checkconfig --config /c.conf"
 # deprecated spellings: same helper call, a warning naming the new verb
 for op in add delete replace up down route unroute; do
-    case $op in up) w=--initiate ;; down) w=--terminate ;; *) w=--$op ;; esac
+    case $op in up) w=--initiate ;; down) w=--terminate ;; add) w=--replace ;; *) w=--$op ;; esac
     maps "auto --$op c" "whack --name c $w"
     grep -qF "'ipsec auto --$op' is deprecated; use 'ipsec $op'" "$t/err" && ok ||
         bad "auto --$op: no deprecation warning: $(cat "$t/err")"
