@@ -360,7 +360,7 @@ $(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[tern.startup.$n]:-n/a} | ${R[
 | \`swanctl --load-conns\` | ${R[charon.load-conns]:-n/a} | ${R[charon.load-conns.loaded]:-n/a} | ${R[charon.rss.conns]:-n/a} |
 
 - *start-up* includes pluto's own start (NSS, crypto self-test, sockets); the 10 ms poll of \`ipsec status\` bounds its resolution.
-- *ipsec add* must stay flat as N grows (O(1) in the conns already loaded); it includes the front-end reading the N-conn file.
+- *ipsec add* must stay flat as N grows (O(1) in the conns already loaded; why it does not yet: Hot spots); it includes the front-end reading the N-conn file.
 - *swanctl --load-conns*: swanctl parses the file and sends each conn over vici; charon adds them.
 
 $LSWVER (Debian's package, unpacked), the same ipsec.conf, in the same namespace: *start-up* from starting its
