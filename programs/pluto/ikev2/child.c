@@ -196,6 +196,21 @@ void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next)
 	ike->eng->ops->submit(ike->eng->ctx, &j->w);
 }
 
+/*
+ * Another installed Child SA of the same IKE SA with the same reqid and
+ * selectors (a rekey's old or new one): the two share the policies, which
+ * stay until the last of them goes (make-before-break).
+ */
+static bool policies_shared(const struct child_sa *child)
+{
+	for (const struct child_sa *c = child->ike->children; c != NULL; c = c->sibling_next)
+		if (c != child && c->installed && c->reqid == child->reqid &&
+		    subnet_eq(&c->local_ts, &child->local_ts) &&
+		    subnet_eq(&c->remote_ts, &child->remote_ts))
+			return true;
+	return false;
+}
+
 diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_keys *keys)
 {
 	struct ike_sa *ike = child->ike;
@@ -215,8 +230,9 @@ diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_ke
 	}
 	if (d != NULL)
 		return d;
-	d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
-			       &ike->remote.addr, child->reqid, child->transport);
+	if (!policies_shared(child))
+		d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
+				       &ike->remote.addr, child->reqid, child->transport);
 	if (d != NULL) {
 		diag_t u = kops->del_sa(e->ctx, &in.src, &in.dst, in.spi);
 		diag_free(&u);
@@ -226,6 +242,9 @@ diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_ke
 	}
 	child->installed = true;
 	child->add_time = e->ops->wall_s(e->ctx);
+	/* IKE_AUTH's Child SA: the IKE SA's initiator is the Child SA's
+	 * (CREATE_CHILD_SA reschedules with the exchange's roles) */
+	child_rekey_schedule(child, ike->initiator);
 	return NULL;
 }
 
@@ -243,7 +262,8 @@ void child_uninstall(struct child_sa *child)
 	if (d == NULL)
 		child->out_bytes = bytes;
 	diag_free(&d);
-	d = k->del_policies(e->ctx, &child->local_ts, &child->remote_ts, child->reqid);
+	d = policies_shared(child) ? NULL
+		: k->del_policies(e->ctx, &child->local_ts, &child->remote_ts, child->reqid);
 	if (d != NULL)
 		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the policies");
 	d = k->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in);

@@ -12,6 +12,7 @@
  *                                              IKE_AUTH_I  rs SK{IDr AUTH [SA TSi TSr]} -> ESTABLISHED
  *                                              IKE_AUTH_I  rs SK{N(error)}
  *   ESTABLISHED INFORMATIONAL rq SK{[D] [N]}   ESTABLISHED INFORMATIONAL rs SK{[D]}
+ *   ESTABLISHED CREATE_CHILD_SA rq SK{[N(REKEY_SA)] SA Ni [KE] [TSi TSr]}
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,14 @@ static const struct ikev2_transition transitions[] = {
 	  process_ike_auth_response },
 	{ "Initiator: process IKE_AUTH error notification", ISAKMP_v2_IKE_AUTH, true, ST(IKE_AUTH_I),
 	  true, PB(IKEv2_NP_N), 0, process_ike_auth_notify },
+	{ "Respond to CREATE_CHILD_SA (Child SA rekey, new Child SA, IKE SA rekey)",
+	  ISAKMP_v2_CREATE_CHILD_SA, false, ST(ESTABLISHED_IKE_SA), true, 0,
+	  PB(IKEv2_NP_SA) | PB(IKEv2_NP_Ni) | PB(IKEv2_NP_KE) | PB(IKEv2_NP_TSi) | PB(IKEv2_NP_TSr),
+	  process_create_child_sa_request },
+	{ "Initiator: process CREATE_CHILD_SA response", ISAKMP_v2_CREATE_CHILD_SA, true,
+	  ST(ESTABLISHED_IKE_SA), true, 0,
+	  PB(IKEv2_NP_SA) | PB(IKEv2_NP_Ni) | PB(IKEv2_NP_KE) | PB(IKEv2_NP_TSi) | PB(IKEv2_NP_TSr),
+	  process_create_child_sa_response },
 	{ "Process INFORMATIONAL request (Delete, liveness)", ISAKMP_v2_INFORMATIONAL, false,
 	  ST(ESTABLISHED_IKE_SA), true, 0, PB(IKEv2_NP_D) | PB(IKEv2_NP_CP),
 	  process_informational_request },

@@ -129,6 +129,7 @@ void child_sa_delete(struct child_sa *c)
 	struct ikev2_engine *e = c->ike->eng;
 	if (c->state == ESTABLISHED_CHILD_SA)
 		e->sas.nr_child_established--;
+	child_rekey_forget(c);
 	if (c->installed) {
 		child_uninstall(c);
 		llog(&c->logger, LOG_SEV_INFO, "ESP traffic information: in=%lluB out=%lluB",

@@ -150,6 +150,16 @@ void child_uninstall(struct child_sa *child);
 void child_log_established(struct child_sa *child);
 void jam_child_ts(struct jambuf *b, const struct child_sa *child);
 
+/* ---- create_child_sa.c ---- */
+ikev2_handler_fn process_create_child_sa_request;
+ikev2_handler_fn process_create_child_sa_response;
+/* start a CREATE_CHILD_SA that replaces OLD (now, or once the IKE SA is free) */
+void child_rekey_initiate(struct child_sa *old);
+/* arm OLD's rekey timer: ipsec-lifetime - rekeymargin (- fuzz if INITIATOR) */
+void child_rekey_schedule(struct child_sa *child, bool initiator);
+/* cancel the Child SA's rekey timer and drop a rekey in flight (deletion) */
+void child_rekey_forget(struct child_sa *child);
+
 /* ---- informational.c ---- */
 ikev2_handler_fn process_informational_request;
 ikev2_handler_fn process_informational_response;

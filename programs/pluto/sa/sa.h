@@ -127,6 +127,8 @@ struct child_sa {
 	bool installed;		/* states and policies in the kernel */
 	uint64_t add_time;	/* wall clock seconds */
 	uint64_t in_bytes, out_bytes;	/* last known (kept after delete) */
+	void *rekey_timer;	/* engine timer: rekey this Child SA, NULL: none */
+	struct child_rekey *rekey;	/* our CREATE_CHILD_SA in flight for it */
 	struct child_sa *sibling_next;
 	struct child_sa *serial_next;
 };

@@ -133,6 +133,8 @@ struct peer {
 	struct kernel_state states[8];
 	unsigned nr_states;
 	int policies;
+	unsigned max_live;	/* most states live at once */
+	unsigned policy_dels;
 	bool refuse_esp;
 	/* whack */
 	int whack_rc;
@@ -266,6 +268,11 @@ static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *sa)
 	k->sa.encr_key = k->encr;
 	k->sa.integ_key = k->integ;
 	k->live = true;
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->nr_states; i++)
+		n += p->states[i].live;
+	if (n > p->max_live)
+		p->max_live = n;
 	return NULL;
 }
 
@@ -308,6 +315,7 @@ static diag_t k_del_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc
 	(void)lc; (void)rc; (void)reqid;
 	struct peer *p = ctx;
 	p->policies -= 3;
+	p->policy_dels++;
 	return NULL;
 }
 
@@ -886,6 +894,126 @@ static void test_liveness(void **state)
 	assert_null(only_ike(&west)->req.pkt);
 }
 
+
+/* the live states of both sides pair up (after a rekey: the new pair only) */
+static void expect_matching_live_sas(void)
+{
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(live_states(&east), 2);
+	for (unsigned i = 0; i < west.nr_states; i++) {
+		struct kernel_state *w = &west.states[i];
+		if (!w->live)
+			continue;
+		struct kernel_state *e = find_state(&east, w->sa.spi);
+		assert_non_null(e);
+		assert_true(w->sa.inbound != e->sa.inbound);
+		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
+		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
+		assert_int_equal(w->sa.integ_key_len, e->sa.integ_key_len);
+		if (w->sa.integ_key_len > 0)
+			assert_memory_equal(w->integ, e->integ, w->sa.integ_key_len);
+	}
+}
+
+/*
+ * ipsec-lifetime=20s rekeymargin=10s rekeyfuzz=0%: west rekeys #2 at 10 s
+ * with CREATE_CHILD_SA; both sides have the new pair in the kernel before
+ * the old one goes (four states at once, the policies never removed),
+ * then west deletes the old one; the new keys match and differ from the
+ * old ones.
+ */
+static void rekey_child(const char *esp, bool pfs)
+{
+	char conf[256];
+	snprintf(conf, sizeof(conf), "\tipsec-lifetime=20s\n\trekeymargin=10s\n\trekeyfuzz=0%%\n\tesp=%s\n\tpfs=%s\n",
+		 esp, pfs ? "yes" : "no");
+	struct setup s = { .west_conf = conf, .east_conf = conf };
+	establish(&s, NULL);
+	uint8_t old_key[64];
+	size_t old_len = west.states[0].sa.encr_key_len;
+	memcpy(old_key, west.states[0].encr, old_len);
+	assert_int_equal(west.max_live, 2);
+	run_for(9000);
+	assert_false(logged("initiating rekey"));
+	run_for(2000);
+	expect_log("\"C\" #2: initiating rekey to replace Child SA #2 using IKE SA #1");
+	expect_log(pfs ? "\"C\" #3: sent CREATE_CHILD_SA request to rekey Child SA #2 using #1 {ESP <0x1000aa01 PFS}"
+		       : "\"C\" #3: sent CREATE_CHILD_SA request to rekey Child SA #2 using #1 {ESP <0x1000aa01}");
+	expect_log("\"C\" #1: processing decrypted CREATE_CHILD_SA request containing SK{N(REKEY_SA),SA,Ni,");
+	expect_log("\"C\" #3: responder rekeyed Child SA #2 using #1; IPsec tunnel [10.0.2.0/24===10.0.1.0/24] {ESP/ESN=>0x1000aa01 <0x2000bb01 xfrm=");
+	expect_log("\"C\" #3: initiator rekeyed Child SA #2 using #1; IPsec tunnel [10.0.1.0/24===10.0.2.0/24] {ESP/ESN=>0x2000bb01 <0x1000aa01 xfrm=");
+	expect_log("\"C\" #2: sent INFORMATIONAL request to delete Child SA (ESP SPI 0x1000aa00)");
+	expect_log("\"C\" #2: received Delete SA payload: deleting Child SA");
+	if (pfs)
+		expect_log("-DH19 DPD=passive}");
+	else
+		assert_false(logged("-DH19 DPD="));
+	/* make-before-break on both sides */
+	assert_int_equal(west.max_live, 4);
+	assert_int_equal(east.max_live, 4);
+	assert_int_equal(west.policy_dels, 0);
+	assert_int_equal(east.policy_dels, 0);
+	assert_int_equal(west.policies, 3);
+	assert_int_equal(east.policies, 3);
+	expect_matching_live_sas();
+	assert_null(find_state(&west, 0x1000aa00));
+	assert_null(find_state(&east, 0x2000bb00));
+	struct kernel_state *n = find_state(&west, 0x1000aa01);
+	assert_non_null(n);
+	assert_int_equal(n->sa.encr_key_len, old_len);
+	assert_memory_not_equal(n->encr, old_key, old_len);
+	assert_int_equal(west.e->sas.nr_child_established, 1);
+	assert_int_equal(east.e->sas.nr_child_established, 1);
+	assert_null(only_ike(&west)->req.pkt);
+	/* and again, from the new one, 10 s later */
+	run_for(10000);
+	expect_log("\"C\" #4: initiator rekeyed Child SA #3 using #1");
+	expect_log("\"C\" #4: responder rekeyed Child SA #3 using #1");
+	expect_matching_live_sas();
+	assert_int_equal(west.policies, 3);
+	assert_int_equal(east.policies, 3);
+	/* ipsec down: the policies go with the last Child SA */
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(live_states(&east), 0);
+	assert_int_equal(west.policies, 0);
+	assert_int_equal(east.policies, 0);
+}
+
+static void test_rekey_child_no_pfs(void **state)
+{
+	(void)state;
+	rekey_child("aes_gcm256", false);
+}
+
+static void test_rekey_child_pfs(void **state)
+{
+	(void)state;
+	rekey_child("aes128-sha2_256-dh19", true);
+}
+
+/* the peer rekeys an SPI we do not know: CHILD_SA_NOT_FOUND, nothing changes */
+static void test_rekey_unknown_spi(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	struct child_sa *c = only_ike(&west)->children;
+	assert_non_null(c);
+	/* east deletes its end of #2 first (without telling west) */
+	struct ike_sa *e = only_ike(&east);
+	child_sa_delete(e->children);
+	child_rekey_initiate(c);
+	pump();
+	expect_log("CREATE_CHILD_SA request to rekey unknown ESP SPI 0x1000aa00; responding with CHILD_SA_NOT_FOUND");
+	expect_log("\"C\" #3: CREATE_CHILD_SA failed with CHILD_SA_NOT_FOUND; Child SA #2 stays until it expires");
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(west.e->sas.nr_child_established, 1);
+	assert_null(only_ike(&west)->req.pkt);
+	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
+}
+
 static void test_garbage_dropped(void **state)
 {
 	(void)state;
@@ -999,6 +1127,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_kernel_refuses_esp_initiator, teardown),
 		cmocka_unit_test_teardown(test_kernel_refuses_esp_responder, teardown),
 		cmocka_unit_test_teardown(test_liveness, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_no_pfs, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
+		cmocka_unit_test_teardown(test_rekey_unknown_spi, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
 		cmocka_unit_test_teardown(test_invalid_syntax, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
