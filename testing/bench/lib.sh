@@ -237,3 +237,32 @@ lsw_stop() {
     wait "$LSW_PID" 2>/dev/null
     LSW_PID=
 }
+
+# lsw_sa_setup DIR IKE : config for section 1 (the conn of pluto_setup;
+# uniqueids=no so that it keeps every IKE SA of the one initiator ID)
+lsw_sa_setup() {
+    local d=$1 ike=$2
+    rm -rf "$d"; mkdir -p "$d/run" "$d/ipsec.d"
+    cat > "$d/ipsec.conf" <<EOC
+config setup
+	uniqueids=no
+
+conn bench
+	left=$ADDR_R
+	leftid=@$ID_R
+	right=$ADDR_I
+	rightid=@$ID_I
+	authby=secret
+	ike=$ike
+	auto=add
+EOC
+    printf '@%s @%s : PSK "%s"\n' $ID_R $ID_I "$PSK" > "$d/ipsec.secrets"
+    chmod 600 "$d/ipsec.secrets"
+    timeout 60 "$IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.out" 2>&1 ||
+        { cat "$d/initnss.out" >&2; return 1; }
+}
+
+lsw_whack() {
+    local d=$1; shift
+    timeout 120 "$LSW_ROOT/usr/libexec/ipsec/whack" --rundir "$d/run" "$@"
+}

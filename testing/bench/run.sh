@@ -114,6 +114,15 @@ timed() {
 
 P=$WORK/pluto
 C=$WORK/charon
+L=$WORK/libreswan
+LSW_TIMEOUT=${LSW_TIMEOUT:-120}
+if [ "${SKIP_LIBRESWAN:-0}" != 1 ] && lsw_available; then
+    LSW=1
+    LSWVER=$("$LSW_ROOT/usr/libexec/ipsec/pluto" --version 2>/dev/null | head -1 | cut -d' ' -f1-2)
+else
+    LSW=0
+    LSWVER="not measured (unpack it with ../shared/interop/peer-libreswan.sh install)"
+fi
 # charon_load NAME N PROPOSAL-CHARON PROPOSAL [TABLE] : a fresh charon, N IKE SAs
 charon_load() {
     charon_setup "$C" "$3" ${5:-} || exit 2
@@ -137,6 +146,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
             timed tern.showstates pluto_ipsec "$P" showstates
             timed tern.status pluto_ipsec "$P" status
             timed tern.briefstatus pluto_ipsec "$P" briefstatus
+            timed tern.whack-showstates timeout 120 "$B/programs/whack/whack" --ctlsocket "$P/run/pluto.ctl" --showstates
             R[tern.ike_established]=$(grep -c 'ESTABLISHED_IKE_SA' "$WORK/tern.showstates.out")
         fi
         cp "$P/pluto.log" "$WORK/tern.$grp.$r.pluto.log"
@@ -148,6 +158,19 @@ for ((r = 1; r <= ROUNDS; r++)); do
             R[charon.ike_established]=$(grep -c 'ESTABLISHED' "$WORK/charon.list-sas.out")
         fi
         charon_stop
+        if [ $LSW = 1 ]; then
+            lsw_sa_setup "$L" "$tp" || exit 2
+            lsw_start "$L" bench 60 || exit 2
+            load lsw.$grp.$r "$n" "$tp" "$LSW_PID"
+            if [ $grp = x25519 ] && [ $r = 1 ]; then
+                R[lsw.ddos]=$(lsw_whack "$L" --status | grep -o 'ddos-cookies-threshold=[0-9]*' | head -1)
+                timed lsw.trafficstatus lsw_whack "$L" --trafficstatus
+                timed lsw.showstates lsw_whack "$L" --showstates
+                timed lsw.status lsw_whack "$L" --status
+                timed lsw.briefstatus lsw_whack "$L" --briefstatus
+            fi
+            lsw_stop
+        fi
         [ $grp = x25519 ] || continue
         # again with a real IKE SA hash table (strongSwan's default has 1 bucket)
         charon_load charon-table.$grp.$r "$n" "$sp" "$tp" 4096
@@ -167,7 +190,7 @@ median() {
     R[$k]=${R[$k.$(sed -n "${mid}p" <<< "$sorted" | cut -d' ' -f2)]}
     R[$k.range]="$(head -1 <<< "$sorted" | cut -d' ' -f1)–$(tail -1 <<< "$sorted" | cut -d' ' -f1)"
 }
-for k in tern.x25519 charon.x25519 charon-table.x25519 tern.modp2048 charon.modp2048; do median $k; done
+for k in tern.x25519 charon.x25519 charon-table.x25519 lsw.x25519 tern.modp2048 charon.modp2048 lsw.modp2048; do median $k; done
 
 # ---- 2: loading N_CONNS connections ----
 EXTRA=20	# conns left out at start-up, added one by one with `ipsec add`
@@ -211,7 +234,7 @@ tern_conns() {
     pluto_stop "$P"
 }
 
-for n in 1000 5000 $N_CONNS; do
+for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do
     log "tern: $n conns at start-up, then $EXTRA x ipsec add"
     tern_conns "$n" || exit 2
 done
@@ -243,15 +266,11 @@ lsw_conns() {
     R[lsw.add.$n.max]=$(printf '%s\n' "${times[@]}" | sort -n | tail -1)
     lsw_stop
 }
-LSW_TIMEOUT=${LSW_TIMEOUT:-120}
-if [ "${SKIP_LIBRESWAN:-0}" != 1 ] && lsw_available; then
-    for n in 1000 5000 $N_CONNS; do
+if [ $LSW = 1 ]; then
+    for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do
         log "Libreswan 4.10: $n conns at start-up, then $LSW_EXTRA x addconn"
         lsw_conns "$n"
     done
-    LSWVER=$("$LSW_ROOT/usr/libexec/ipsec/pluto" --version 2>/dev/null | head -1 | cut -d' ' -f1-2)
-else
-    LSWVER="not measured (unpack it with ../shared/interop/peer-libreswan.sh install)"
 fi
 
 if [ "$SKIP_CHARON" != 1 ]; then
@@ -303,6 +322,7 @@ row_sa() {	# GROUP
     row1 "$grp, tern pluto" tern.$grp
     row1 "$grp, strongSwan charon" charon.$grp
     row1 "$grp, strongSwan charon, ikesa_table_size=4096" charon-table.$grp
+    row1 "$grp, Libreswan 4.10 pluto" lsw.$grp
     return 0
 }
 
@@ -327,8 +347,11 @@ CHILDLESS_IKEV2_SUPPORTED in IKE_SA_INIT and no SA/TSi/TSr in IKE_AUTH) from 16 
 198.18.0.1 in namespace tern-bench-i to the responder at 198.18.0.2 in tern-bench-r (veth pair),
 $WINDOW exchanges in flight; it checks the responder's AUTH of every IKE SA.  Responder CPU is
 utime+stime of all its threads from /proc/PID/stat before the first request and after the last
-answer.  The same initiator drives both responders.  Both log to a file at their default level.
-Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000); charon's thresholds
+answer.  The same initiator drives every responder: tern, strongSwan's charon and, when unpacked,
+$LSWVER's pluto (with \`uniqueids=no\`, so that it keeps every IKE SA of the one initiator ID).
+All log to a file at their default level.
+Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000) and Libreswan's
+(its \`whack --status\` says ${R[lsw.ddos]:-n/a}); charon's thresholds
 (cookie_threshold, cookie_threshold_ip (default 3), block_threshold (default 5)) are set to 1,000
 in its strongswan.conf, so neither responder asks for COOKIEs (the column shows it; ikeload would
 answer a COOKIE).  RSA certificates: not measured yet (certificate authentication is another issue).
@@ -353,7 +376,7 @@ strongSwan: \`swanctl --load-conns\` of the same N conns (swanctl.conf) into a r
 
 | N conns | tern start-up ms | conns in \`ipsec status\` | tern \`ipsec add\` ms (median / max) | tern VmRSS KiB |
 | --- | --- | --- | --- | --- |
-$(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[tern.startup.$n]:-n/a} | ${R[tern.startup.$n.loaded]:-n/a} | ${R[tern.add.$n]:-n/a} / ${R[tern.add.$n.max]:-n/a} | ${R[tern.rss.conns.$n]:-n/a} |"; done)
+$(for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do echo "| $n | ${R[tern.startup.$n]:-n/a} | ${R[tern.startup.$n.loaded]:-n/a} | ${R[tern.add.$n]:-n/a} / ${R[tern.add.$n.max]:-n/a} | ${R[tern.rss.conns.$n]:-n/a} |"; done)
 
 | strongSwan, $N_CONNS conns | wall ms | conns loaded | charon VmRSS KiB |
 | --- | --- | --- | --- |
@@ -370,7 +393,7 @@ sends the conns one by one; limit $LSW_TIMEOUT s); *addconn NAME* ($LSW_EXTRA ex
 
 | N conns | Libreswan start-up ms | \`addconn NAME\` ms (median / max) | Libreswan VmRSS KiB |
 | --- | --- | --- | --- |
-$(for n in 1000 5000 $N_CONNS; do echo "| $n | ${R[lsw.startup.$n]:-n/a} | ${R[lsw.add.$n]:-n/a} / ${R[lsw.add.$n.max]:-n/a} | ${R[lsw.rss.conns.$n]:-n/a} |"; done)
+$(for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do echo "| $n | ${R[lsw.startup.$n]:-n/a} | ${R[lsw.add.$n]:-n/a} / ${R[lsw.add.$n.max]:-n/a} | ${R[lsw.rss.conns.$n]:-n/a} |"; done)
 
 - Issue 6 records Libreswan's add as O(N) in the conns loaded; its start-up adds N conns that way.
 
@@ -385,6 +408,7 @@ measured inside UML, not yet done).
 | tern pluto | $(g tern.x25519 resp_rss_kb_before) | $(g tern.x25519 resp_rss_kb_after) | $(perkb "$(g tern.x25519 resp_rss_b_per_sa)") |
 | strongSwan charon | $(g charon.x25519 resp_rss_kb_before) | $(g charon.x25519 resp_rss_kb_after) | $(perkb "$(g charon.x25519 resp_rss_b_per_sa)") |
 | strongSwan charon, ikesa_table_size=4096 | $(g charon-table.x25519 resp_rss_kb_before) | $(g charon-table.x25519 resp_rss_kb_after) | $(perkb "$(g charon-table.x25519 resp_rss_b_per_sa)") |
+| Libreswan 4.10 pluto | $(g lsw.x25519 resp_rss_kb_before) | $(g lsw.x25519 resp_rss_kb_after) | $(perkb "$(g lsw.x25519 resp_rss_b_per_sa)") |
 
 - *KiB per IKE SA*: growth of the resident set divided by the IKE SAs established (allocator and NSS object overhead included).
 
@@ -393,7 +417,7 @@ measured inside UML, not yet done).
 Right after section 1 (x25519), the responder holding the IKE SAs it established
 (tern: ${R[tern.ike_established]:-n/a} in \`ipsec showstates\`; charon: ${R[charon.ike_established]:-n/a} in \`swanctl --list-sas\`).
 Wall time of the whole command (the ipsec front-end, whack and pluto's answer, printed to a
-file), median of 3 runs.
+file), median of 3 runs; Libreswan's pluto is asked with its own whack directly (no front-end).
 
 | command | wall ms | lines |
 | --- | --- | --- |
@@ -401,7 +425,12 @@ file), median of 3 runs.
 | tern \`ipsec showstates\` | ${R[tern.showstates]:-n/a} | ${R[tern.showstates.lines]:-n/a} |
 | tern \`ipsec status\` | ${R[tern.status]:-n/a} | ${R[tern.status.lines]:-n/a} |
 | tern \`ipsec briefstatus\` | ${R[tern.briefstatus]:-n/a} | ${R[tern.briefstatus.lines]:-n/a} |
+| tern \`whack --showstates\` (no front-end) | ${R[tern.whack-showstates]:-n/a} | ${R[tern.whack-showstates.lines]:-n/a} |
 | strongSwan \`swanctl --list-sas\` | ${R[charon.list-sas]:-n/a} | ${R[charon.list-sas.lines]:-n/a} |
+| Libreswan 4.10 \`whack --trafficstatus\` | ${R[lsw.trafficstatus]:-n/a} | ${R[lsw.trafficstatus.lines]:-n/a} |
+| Libreswan 4.10 \`whack --showstates\` | ${R[lsw.showstates]:-n/a} | ${R[lsw.showstates.lines]:-n/a} |
+| Libreswan 4.10 \`whack --status\` | ${R[lsw.status]:-n/a} | ${R[lsw.status.lines]:-n/a} |
+| Libreswan 4.10 \`whack --briefstatus\` | ${R[lsw.briefstatus]:-n/a} | ${R[lsw.briefstatus.lines]:-n/a} |
 
 - *trafficstatus* lists Child SAs only, so with childless IKE SAs it prints just its header: it shows the cost of walking the SA tables, not of formatting.
 - *showstates* / *status* / *list-sas* print one or more lines per IKE SA.
