@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tern/crypto_sig.h"
 #include "tern/ctl.h"
+#include "auth/certs.h"
+#include "auth/sigauth.h"
 #include "ikev2/internal.h"
 
 static uint8_t *dup_span(const uint8_t *p, size_t n)
@@ -18,6 +21,70 @@ static uint8_t *dup_span(const uint8_t *p, size_t n)
 		abort();
 	memcpy(d, p, n);
 	return d;
+}
+
+/* RFC 7427: our SIGNATURE_HASH_ALGORITHMS when authby= allows signatures */
+static void put_hash_notify(struct ikev2_out *o, const struct ike_sa *ike)
+{
+	unsigned authby = ike->conn->config != NULL ? ike->conn->config->authby : AUTHBY_SECRET;
+	unsigned mask = auth_hash_notify_mask(authby);
+	if (mask == 0)
+		return;
+	uint8_t data[CRYPTO_HASH_NOTIFY_MAX];
+	size_t len = 0;
+	diag_t d = crypto_hash_notify_encode(mask, data, sizeof(data), &len);
+	if (d != NULL) {
+		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "SIGNATURE_HASH_ALGORITHMS");
+		return;
+	}
+	out_notify(o, v2N_SIGNATURE_HASH_ALGORITHMS, data, len);
+}
+
+/* the peer's SIGNATURE_HASH_ALGORITHMS; a malformed one is ignored (RFC 7427 4) */
+static void record_peer_hashes(struct ike_sa *ike, const struct ike_message *m)
+{
+	ike->peer_hashes = 0;
+	const struct ike_payload *n = ike_message_get_notify(m, v2N_SIGNATURE_HASH_ALGORITHMS);
+	if (n == NULL)
+		return;
+	diag_t d = crypto_hash_notify_decode(CRYPTO_CSPAN(n->u.n.data.ptr, n->u.n.data.len),
+					     &ike->peer_hashes);
+	if (d != NULL) {
+		llog(&ike->logger, LOG_SEV_INFO, "ignoring malformed SIGNATURE_HASH_ALGORITHMS notify: %s",
+		     diag_str(d));
+		diag_free(&d);
+		ike->peer_hashes = 0;
+	}
+}
+
+/*
+ * Responder: CERTREQ (X.509, the CAs of the NSS db) when the initiator
+ * may prove itself with a certificate: authby= allows signatures and no
+ * raw key of it is configured.
+ */
+static void put_certreq(struct ikev2_out *o, const struct ike_sa *ike)
+{
+	const struct conn_config *cc = ike->conn->config;
+	const struct conn_end *peer = conn_that(ike->conn)->config;
+	if (cc == NULL || peer == NULL || auth_hash_notify_mask(cc->authby) == 0)
+		return;
+	if ((peer->rsasigkey != NULL && peer->rsasigkey[0] != '%') || peer->pubkey != NULL)
+		return;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	diag_t d = auth_certreq_data(&data, &len);
+	if (d != NULL) {
+		ldbg(&ike->logger, "no CERTREQ: %s", diag_str(d));
+		diag_free(&d);
+		return;
+	}
+	if (len > 0) {
+		struct ike_payload p = { .type = IKEv2_NP_CERTREQ, .known = true,
+					 .u.cert = { .encoding = IKEv2_CERT_X509_SIGNATURE,
+						     .data = { data, len } } };
+		ike_put_payload(&o->b, &p);
+	}
+	free(data);
 }
 
 void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *ep, uint8_t out[20])
@@ -182,6 +249,7 @@ static void send_init_request(struct ike_sa *ike, diag_t *d)
 	ike_put_payload(&o->b, &p);
 	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
 	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+	put_hash_notify(o, ike);
 	size_t len;
 	diag_t e = out_finish(o, &len);
 	if (e != NULL) {
@@ -284,6 +352,8 @@ void process_ike_sa_init_response(struct ikev2_engine *e, struct ike_sa *ike, st
 	ike->peer_ke = dup_span(ke->u.ke.data.ptr, ke->u.ke.data.len);
 	ike->peer_ke_len = ke->u.ke.data.len;
 	ike->peer_childless_ok = ike_message_get_notify(m, v2N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	record_peer_hashes(ike, m);
+	ike->peer_certreq = ike_message_get(m, IKEv2_NP_CERTREQ) != NULL;
 	ike->next_msgid = 1;
 	check_nat(ike, m);
 	ike_submit_ke(ike, true, init_keys_done);
@@ -415,8 +485,10 @@ static void send_init_response(struct ike_sa *ike, diag_t *d)
 	p = (struct ike_payload){ .type = IKEv2_NP_Ni, .known = true,
 				  .u.nonce.data = { ike->nr, ike->nr_len } };
 	ike_put_payload(&o->b, &p);
+	put_certreq(o, ike);
 	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
 	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+	put_hash_notify(o, ike);
 	size_t len;
 	diag_t e = out_finish(o, &len);
 	free(sab);
@@ -542,6 +614,7 @@ void process_ike_sa_init_request(struct ikev2_engine *e, struct ike_sa *none, st
 	ike->init_i = dup_span(rx->buf, rx->len);
 	ike->init_i_len = rx->len;
 	ike->peer_childless_ok = ike_message_get_notify(m, v2N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	record_peer_hashes(ike, m);
 	ike->peer_msgid = 0;
 	check_nat(ike, m);
 	ike_set_state(ike, IKE_SA_INIT_R0);

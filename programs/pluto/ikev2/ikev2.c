@@ -469,9 +469,10 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 		llog(&c->logger, LOG_SEV_ERROR, "cannot initiate: IKEv1 is not supported");
 		return CTL_RC_NOT_SUPPORTED;
 	}
-	if (c->config != NULL && (c->config->authby & AUTHBY_SECRET) == 0) {
+	if (c->config != NULL &&
+	    (c->config->authby & (AUTHBY_SECRET | AUTHBY_RSASIG | AUTHBY_ECDSA)) == 0) {
 		llog(&c->logger, LOG_SEV_ERROR,
-		     "cannot initiate: only authby=secret is supported so far");
+		     "cannot initiate: only authby=secret, rsasig, rsa-sha2, rsa-sha1 and ecdsa are supported");
 		return CTL_RC_NOT_SUPPORTED;
 	}
 	/* one negotiation at a time per connection */

@@ -69,6 +69,8 @@ struct ike_sa {
 	bool initiator;		/* we are the original initiator */
 	bool childless;		/* no Child SA in IKE_AUTH (RFC 6023) */
 	bool peer_childless_ok;	/* CHILDLESS_IKEV2_SUPPORTED received */
+	unsigned peer_hashes;	/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), 1 << id */
+	bool peer_certreq;	/* it sent CERTREQ (leftsendcert=sendifasked) */
 	bool nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	bool counted_halfopen;
 	bool child_failed;	/* the first Child SA failed: whack gets a failure */
