@@ -164,6 +164,7 @@ static void jam_sig_story(struct jambuf *b, const char *story)
 	const char *what = using + strlen(" using ");
 	const char *issued = strstr(what, " issued by CA ");
 	if (strncmp(what, "peer certificate ", 17) == 0 && issued != NULL) {
+		what += strlen("peer ");	/* "authenticated peer certificate 'DN' and" */
 		jam(b, " %.*s and %.*s %.*s%s", (int)(issued - what), what, sig_len, story + 1,
 		    kind_len, q + 2, issued);
 		return;

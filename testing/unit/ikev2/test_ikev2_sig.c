@@ -794,6 +794,90 @@ static void test_mixed_rsasig_psk(void **state)
 	expect_log("\"C\" #1: responder established IKE SA; authenticated peer using preloaded certificate '@west' and 2048-bit RSASSA-PSS with SHA2_512 digital signature");
 }
 
+/* ---- certificates ---- */
+
+#define CERTS_RSA "\tauthby=rsasig\n\tleftcert=west\n\trightcert=east\n" \
+	"\tleftid=@west.example.org\n\trightid=@east.example.org\n" \
+	"\tleftca=%same\n\trightca=%same\n"
+
+static void test_certs_rsa(void **state)
+{
+	(void)state;
+	setup_both(CERTS_RSA);
+	expect_established();
+	/* east asked (CERTREQ in IKE_SA_INIT), west asked (CERTREQ in IKE_AUTH) */
+	expect_log("\"C\" #1: processing decrypted IKE_AUTH request containing SK{IDi,CERT,CERTREQ,AUTH,SA,TSi,TSr}");
+	expect_log("\"C\" #1: processing IKE_AUTH response from 192.0.2.2:UDP/500 containing SK{IDr,CERT,AUTH,SA,TSi,TSr}");
+	expect_log("\"C\" #1: sent IKE_AUTH request to 192.0.2.2:UDP/500 with digital-signature and FQDN '@west.example.org'");
+	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer certificate 'O=Tern, CN=east.example.org' and 2048-bit RSASSA-PSS with SHA2_512 digital signature issued by CA 'C=CA, O=Tern, CN=Tern Test CA'");
+	expect_log("\"C\" #1: responder established IKE SA; authenticated peer certificate 'O=Tern, CN=west.example.org' and 2048-bit RSASSA-PSS with SHA2_512 digital signature issued by CA 'C=CA, O=Tern, CN=Tern Test CA'");
+}
+
+/* ID_DER_ASN1_DN both ways: leftid=%fromcert, rightid= the DN (in the
+ * certificate's RDN order, as Libreswan prints it; certutil -s takes the
+ * reverse) */
+static void test_certs_dn(void **state)
+{
+	(void)state;
+	setup_both("\tauthby=rsasig\n\tleftcert=west\n\trightcert=east\n"
+		   "\tleftid=%fromcert\n\trightid=\"O=Tern, CN=east.example.org\"\n");
+	expect_established();
+	expect_log("\"C\" #1: sent IKE_AUTH request to 192.0.2.2:UDP/500 with digital-signature and DER_ASN1_DN 'O=Tern, CN=west.example.org'");
+	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer certificate 'O=Tern, CN=east.example.org' and ");
+	expect_log("\"C\" #1: responder established IKE SA; authenticated peer certificate 'O=Tern, CN=west.example.org' and ");
+	assert_int_equal(only_ike(&west)->peer_id.kind, ID_DER_ASN1_DN);
+	assert_int_equal(only_ike(&east)->peer_id.kind, ID_DER_ASN1_DN);
+}
+
+static void test_certs_ecdsa(void **state)
+{
+	(void)state;
+	setup_both("\tauthby=ecdsa\n\tleftcert=westec\n\trightcert=eastec\n"
+		   "\tleftid=@westec.example.org\n\trightid=@eastec.example.org\n"
+		   "\trightca=%same\n\tleftca=%same\n");
+	expect_established();
+	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer certificate 'O=Tern, CN=eastec.example.org' and 256-bit ECDSA with SHA2_256 digital signature issued by CA 'C=CA, O=Tern, CN=Tern Test CA'");
+	expect_log("\"C\" #1: responder established IKE SA; authenticated peer certificate 'O=Tern, CN=westec.example.org' and 256-bit ECDSA with SHA2_256 digital signature issued by CA 'C=CA, O=Tern, CN=Tern Test CA'");
+}
+
+/* east claims an ID its certificate does not carry: west refuses it */
+static void test_cert_id_not_in_cert(void **state)
+{
+	(void)state;
+	setup_both("\tauthby=rsasig\n\tleftcert=west\n\trightcert=east\n"
+		   "\tleftid=@west.example.org\n\trightid=@east.example.com\n");
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	expect_log("\"C\" #1: authentication of the responder using authby=rsasig failed: ");
+	expect_log("east.example.com");
+	assert_false(logged("initiator established IKE SA"));
+	assert_null(only_ike(&west));
+}
+
+/* west's certificate is from a CA east does not know (eve's, imported
+ * without its CA): east refuses with AUTHENTICATION_FAILED */
+static void test_cert_unknown_ca(void **state)
+{
+	(void)state;
+	setup_both("\tauthby=rsasig\n\tleftcert=eve\n\trightcert=east\n"
+		   "\tleftid=@east.example.org\n\trightid=@east.example.org\n");
+	/* eve's certificate names east.example.org; west presents it */
+	expect_failed(CTL_RC_FATAL);
+	expect_log("\"C\" #1: authentication of the initiator using authby=rsasig failed: ");
+	expect_log("\"C\" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED");
+}
+
+/* leftsendcert=never and no raw key: the peer has nothing to verify with */
+static void test_cert_not_sent(void **state)
+{
+	(void)state;
+	setup_both(CERTS_RSA "\tleftsendcert=never\n");
+	expect_failed(CTL_RC_FATAL);
+	expect_log("\"C\" #1: authentication of the initiator using authby=rsasig failed: the peer sent no certificate and no rightrsasigkey= or rightpubkey= is configured");
+}
+
 int main(void)
 {
 	log_add_sink(sink, NULL);
@@ -806,6 +890,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_private_key, teardown),
 		cmocka_unit_test_teardown(test_signature_not_allowed, teardown),
 		cmocka_unit_test_teardown(test_mixed_rsasig_psk, teardown),
+		cmocka_unit_test_teardown(test_certs_rsa, teardown),
+		cmocka_unit_test_teardown(test_certs_dn, teardown),
+		cmocka_unit_test_teardown(test_certs_ecdsa, teardown),
+		cmocka_unit_test_teardown(test_cert_id_not_in_cert, teardown),
+		cmocka_unit_test_teardown(test_cert_unknown_ca, teardown),
+		cmocka_unit_test_teardown(test_cert_not_sent, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
