@@ -248,6 +248,31 @@ diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_ke
 	return NULL;
 }
 
+diag_t child_install_one(struct child_sa *child, const struct crypto_child_kernel_keys *keys,
+			 bool inbound)
+{
+	struct ike_sa *ike = child->ike;
+	struct ikev2_engine *e = ike->eng;
+	const struct ikev2_kernel_ops *kops = e->ops->kernel;
+	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
+	struct ikev2_kernel_sa sa;
+	fill_sa(child, &sa, inbound, keys, encr, child->choice.encr_keylen);
+	diag_t d = kops->add_sa(e->ctx, &sa);
+	if (d != NULL || !inbound)
+		return d;
+	if (!policies_shared(child))
+		d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
+				       &ike->remote.addr, child->reqid, child->transport);
+	if (d != NULL) {
+		diag_t u = kops->del_sa(e->ctx, &sa.src, &sa.dst, sa.spi);
+		diag_free(&u);
+		return d;
+	}
+	child->installed = true;
+	child->add_time = e->ops->wall_s(e->ctx);
+	return NULL;
+}
+
 void child_uninstall(struct child_sa *child)
 {
 	struct ike_sa *ike = child->ike;

@@ -88,6 +88,26 @@ static diag_t rekey_offer(struct child_sa *child, uint16_t pfs_group)
 	return NULL;
 }
 
+/*
+ * On the NEW Child SA of a rekey: the initiator's while its request is
+ * out; the responder's until the old Child SA goes.  The responder
+ * installs only the inbound SA with its response: the initiator installs
+ * its new inbound SA once the response is in, and until then the kernel
+ * (which sends on the newest SA of a reqid) must keep our outbound
+ * traffic on the old pair.  The new outbound SA goes in when the old
+ * Child SA is deleted (the initiator's Delete, normally).
+ */
+struct child_rekey {
+	unsigned long old_serial;
+	bool responder;
+	/* initiator */
+	uint8_t ni[IKEV2_NONCE_SIZE];
+	struct crypto_ke_secret *ke;	/* PFS: ours */
+	uint16_t group;			/* PFS: its group, 0: none */
+	/* responder: the keys of the outbound SA still to install */
+	struct crypto_child_kernel_keys out_keys;
+};
+
 /* ---- KE (PFS) and keymat on a worker ---- */
 
 struct ccs_job {
@@ -138,7 +158,7 @@ static void jam_rekeyed(struct jambuf *b, const struct child_sa *child, const st
 	const struct ike_sa *ike = child->ike;
 	const struct crypto_encr *encr = crypto_encr_by_id(child->choice.id[IKEv2_TRANS_ENCR]);
 	const struct conn_config *cc = child->conn->config;
-	const char *role = child->rekey != NULL ? "initiator" : "responder";
+	const char *role = child->rekey != NULL && !child->rekey->responder ? "initiator" : "responder";
 	if (old != NULL)
 		jam(b, "%s rekeyed Child SA #%lu using #%lu; ", role, old->serial, ike->serial);
 	else
@@ -267,8 +287,19 @@ static void ccs_done(struct worker_job *w, bool cancelled)
 		 * keymat's roles are this exchange's */
 		if (j->exchange_initiator != ike->initiator)
 			swap_directions(&j->keys);
-		if (j->diag == NULL)
+		if (j->diag == NULL && !j->exchange_initiator && old != NULL) {
+			j->diag = child_install_one(child, &j->keys, true);
+			if (j->diag == NULL) {
+				child->rekey = calloc(1, sizeof(*child->rekey));
+				if (child->rekey == NULL)
+					abort();
+				child->rekey->responder = true;
+				child->rekey->old_serial = old->serial;
+				child->rekey->out_keys = j->keys;
+			}
+		} else if (j->diag == NULL) {
 			j->diag = child_install(child, &j->keys);
+		}
 		if (j->exchange_initiator)
 			initiator_finish(ike, child, old, j);
 		else if (j->diag != NULL) {
@@ -510,15 +541,30 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 
 /* ---- initiator: Child SA rekey ---- */
 
-/* on the NEW Child SA while our CREATE_CHILD_SA request is out */
-struct child_rekey {
-	unsigned long old_serial;
-	uint8_t ni[IKEV2_NONCE_SIZE];
-	struct crypto_ke_secret *ke;	/* PFS: ours */
-	uint16_t group;			/* PFS: its group, 0: none */
-};
 
 static void rekey_timer_cb(void *arg);
+
+/* the responder's new Child SA gets its outbound SA */
+static void install_outbound(struct child_sa *child)
+{
+	diag_t d = child_install_one(child, &child->rekey->out_keys, false);
+	if (d != NULL)
+		llog_diag(&child->logger, LOG_SEV_ERROR, &d, "installing the outbound ESP SA");
+	else
+		ldbg(&child->logger, "outbound ESP SA 0x%08x installed", child->spi_out);
+	crypto_child_kernel_keys_wipe(&child->rekey->out_keys);
+	free(child->rekey);
+	child->rekey = NULL;
+}
+
+/* the responder's new Child SA that replaced OLD, if any */
+static struct child_sa *replaced_by(const struct child_sa *old)
+{
+	for (struct child_sa *c = old->ike->children; c != NULL; c = c->sibling_next)
+		if (c->rekey != NULL && c->rekey->responder && c->rekey->old_serial == old->serial)
+			return c;
+	return NULL;
+}
 
 void child_rekey_forget(struct child_sa *child)
 {
@@ -527,7 +573,16 @@ void child_rekey_forget(struct child_sa *child)
 		e->ops->timer_cancel(e->ctx, child->rekey_timer);
 		child->rekey_timer = NULL;
 	}
+	/* make-before-break: the old one goes, its successor's outbound comes */
+	struct child_sa *successor = replaced_by(child);
+	if (successor != NULL)
+		install_outbound(successor);
+	if (child->rekey != NULL && child->rekey->responder && child->installed) {
+		/* complete, so that removing it removes what is there */
+		install_outbound(child);
+	}
 	if (child->rekey != NULL) {
+		crypto_child_kernel_keys_wipe(&child->rekey->out_keys);
 		crypto_ke_free(&child->rekey->ke);
 		crypto_wipe(child->rekey, sizeof(*child->rekey));
 		free(child->rekey);
@@ -683,13 +738,22 @@ void child_rekey_initiate(struct child_sa *old)
 	if (old->state != ESTABLISHED_CHILD_SA || ike->state != ESTABLISHED_IKE_SA)
 		return;
 	for (struct child_sa *c = ike->children; c != NULL; c = c->sibling_next)
-		if (c->rekey != NULL && c->rekey->old_serial == old->serial)
+		if (c->rekey != NULL && !c->rekey->responder && c->rekey->old_serial == old->serial)
 			return;		/* on its way */
 	if (ike->req.pkt != NULL || ike->busy) {
 		/* window 1: try again shortly */
 		ldbg(&old->logger, "IKE SA #%lu busy; rekey of Child SA #%lu in 1 s", ike->serial,
 		     old->serial);
 		rekey_schedule_ms(old, 1000);
+		return;
+	}
+	struct child_sa *successor = replaced_by(old);
+	if (successor != NULL) {
+		/* the peer rekeyed it but never deleted it */
+		llog(&old->logger, LOG_SEV_INFO, "Child SA #%lu was replaced by #%lu; deleting it",
+		     old->serial, successor->serial);
+		send_delete_child(old);
+		child_sa_delete(old);
 		return;
 	}
 	llog(&old->logger, LOG_SEV_INFO, "initiating rekey to replace Child SA #%lu using IKE SA #%lu",
@@ -753,7 +817,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	const struct ike_message *m = rx->m;
 	retransmit_stop(ike);
 	struct child_sa *child = ike->children;
-	while (child != NULL && child->rekey == NULL)
+	while (child != NULL && (child->rekey == NULL || child->rekey->responder))
 		child = child->sibling_next;
 	if (child == NULL) {
 		llog(&ike->logger, LOG_SEV_INFO, "dropping CREATE_CHILD_SA response: no request of ours is outstanding");

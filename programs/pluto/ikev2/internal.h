@@ -147,6 +147,10 @@ void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next);
 /* SAs both ways, policies; on failure nothing stays installed */
 diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_keys *keys);
 void child_uninstall(struct child_sa *child);
+/* one SA only; INBOUND also adds the policies (unless shared) and marks
+ * the Child SA installed (a rekey's responder: outbound later) */
+diag_t child_install_one(struct child_sa *child, const struct crypto_child_kernel_keys *keys,
+			 bool inbound);
 void child_log_established(struct child_sa *child);
 void jam_child_ts(struct jambuf *b, const struct child_sa *child);
 
