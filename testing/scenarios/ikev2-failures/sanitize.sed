@@ -6,5 +6,7 @@ s/(ESPin|ESPout|in|out)=[1-9][0-9]*B/\1=NB/g
 # UML syscalls are slow: the responder may answer IKE_AUTH after our
 # first retransmit (then it answers the duplicate from its saved response)
 /retransmitting IKE_AUTH request; will wait/d
-# ... and east logs each duplicate it answers (none, one or two of them)
-/received duplicate IKE_AUTH request; retransmitting the response/d
+# ... and so may an IKE_SA_INIT response be late (not in case 5, where
+# the retransmits are the point); east logs each duplicate it answers
+/^"no-responder"/!{/retransmitting IKE_SA_INIT request; will wait/d}
+/received duplicate (IKE_SA_INIT|IKE_AUTH) request; retransmitting the response/d
