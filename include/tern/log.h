@@ -27,6 +27,7 @@ enum log_severity {
 	LOG_SEV_INFO,
 	LOG_SEV_WARNING,	/* prefixed "WARNING: " */
 	LOG_SEV_ERROR,	/* prefixed "ERROR: " */
+	LOG_SEV_FATAL,	/* prefixed "FATAL ERROR: " (the program then exits) */
 };
 
 /* plutodebug= classes */

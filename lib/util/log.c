@@ -44,6 +44,8 @@ static size_t jam_line_start(struct jambuf *b, const struct logger *l, enum log_
 		jam_str(b, "WARNING: ");
 	else if (sev == LOG_SEV_ERROR)
 		jam_str(b, "ERROR: ");
+	else if (sev == LOG_SEV_FATAL)
+		jam_str(b, "FATAL ERROR: ");
 	return msg;
 }
 

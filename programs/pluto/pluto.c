@@ -37,6 +37,7 @@
 #include "server/pidfile.h"
 #ifdef HAVE_TERN_CRYPTO
 #include "tern/crypto.h"
+#include "tern/crypto_sig.h"
 #endif
 
 static const char usage[] =
@@ -69,7 +70,7 @@ static void fatal(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	llogv(&global_logger, LOG_SEV_ERROR, fmt, ap);
+	llogv(&global_logger, LOG_SEV_FATAL, fmt, ap);
 	va_end(ap);
 	exit(code);
 }
@@ -310,17 +311,17 @@ int main(int argc, char **argv)
 
 	d = pidfile_lock(pluto.rundir, pluto.pidfile);
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		/* say it on the terminal even when logging goes elsewhere */
 		if (!pluto.stderrlog && isatty(STDERR_FILENO))
-			fprintf(stderr, "pluto: FATAL: %s\n", diag_str(d));
+			fprintf(stderr, "pluto: FATAL ERROR: %s\n", diag_str(d));
 		exit(PLUTO_EXIT_LOCK_FAIL);
 	}
 	if (!pluto.nofork)
 		daemonize();
 	d = pidfile_write(getpid());
 	if (d != NULL)
-		fatal(PLUTO_EXIT_LOCK_FAIL, "FATAL: %s", diag_str(d));
+		fatal(PLUTO_EXIT_LOCK_FAIL, "%s", diag_str(d));
 
 	llog(&global_logger, LOG_SEV_INFO, "Starting Pluto (tern %s) pid:%ld", TERN_VERSION, (long)getpid());
 	LLOG_JAMBUF(&global_logger, LOG_SEV_INFO, b) {
@@ -333,18 +334,20 @@ int main(int argc, char **argv)
 	struct loop_hooks hooks = { .terminate = on_terminate, .reload = on_reload };
 	d = loop_init(&hooks);
 	if (d != NULL)
-		fatal(PLUTO_EXIT_FAIL, "FATAL: %s", diag_str(d));
+		fatal(PLUTO_EXIT_FAIL, "%s", diag_str(d));
 
 	d = pluto_nss_init(pluto.nssdir, &global_logger);
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_NSS_FAIL);
 	}
 #ifdef HAVE_TERN_CRYPTO
 	d = crypto_selftest(&global_logger);
+	if (d == NULL)
+		d = crypto_sig_selftest();	/* RSA / ECDSA verification vectors */
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_FAIL);
 	}
@@ -356,14 +359,14 @@ int main(int argc, char **argv)
 	if (d == NULL)
 		d = kernel_flush_owned(&global_logger, "left by an earlier run");
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_KERNEL_FAIL);
 	}
 
 	d = iface_init();
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_SOCKET_FAIL);
 	}
@@ -374,7 +377,7 @@ int main(int argc, char **argv)
 
 	d = pluto_ikev2_start(pluto_setup != NULL ? pluto_setup->nhelpers : -1);
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_FAIL);
 	}
@@ -382,7 +385,7 @@ int main(int argc, char **argv)
 
 	d = ctl_server_start(pluto.ctlsocket);
 	if (d != NULL) {
-		llog(&global_logger, LOG_SEV_ERROR, "FATAL: %s", diag_str(d));
+		llog(&global_logger, LOG_SEV_FATAL, "%s", diag_str(d));
 		pidfile_remove();
 		exit(PLUTO_EXIT_SOCKET_FAIL);
 	}

@@ -199,7 +199,9 @@ static void whack_sink(void *ctx, const struct log_line *line)
 		? line->logger->client : current;
 	if (c == NULL || line->severity == LOG_SEV_DEBUG)
 		return;
-	send_log(c, (enum ctl_severity)line->severity, line->text, line->len);
+	enum ctl_severity sev = line->severity == LOG_SEV_FATAL ? CTL_SEV_ERROR
+				: (enum ctl_severity)line->severity;
+	send_log(c, sev, line->text, line->len);
 }
 
 static void show_to_client(void *ctx, const char *text, size_t len)

@@ -22,6 +22,8 @@ void jam_logtime(struct jambuf *b, const struct timespec *ts)
 int log_severity_priority(enum log_severity sev)
 {
 	switch (sev) {
+	case LOG_SEV_FATAL:
+		return 2;	/* LOG_CRIT */
 	case LOG_SEV_ERROR:
 		return 3;
 	case LOG_SEV_WARNING:

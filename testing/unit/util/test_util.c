@@ -113,6 +113,10 @@ static void test_llog_prefix_and_severity(void **state)
 	assert_string_equal(c.text, "\"west-east\" #2: ERROR: bad thing");
 	assert_int_equal(c.sev, LOG_SEV_ERROR);
 
+	llog(&l, LOG_SEV_FATAL, "lock file exists");
+	assert_string_equal(c.text, "\"west-east\" #2: FATAL ERROR: lock file exists");
+	assert_string_equal(c.message, "FATAL ERROR: lock file exists");
+
 	diag_t d = diag("line 3: oops");
 	llog_diag(&global_logger, LOG_SEV_WARNING, &d, "loading %s", "secrets");
 	assert_null(d);
