@@ -9,9 +9,10 @@
 #   6 INVALID_KE_PAYLOAD      west retries with east's group; tunnel up, ping
 #   7 COOKIE                  east in ddos-mode=busy; west replays it; ping
 # One transcript per case: west's `ipsec up` (west's log lines, streamed
-# to whack) and the lines east's pluto logged for the case.  East loads each case's conn
-# with `ipsec add` and unloads it afterwards (a responder takes the first
-# conn for the host pair whose ike= accepts).
+# to whack) and the lines east's pluto logged for the case.  East loads
+# each case's conn with `ipsec add` and unloads it afterwards (a responder
+# takes the first conn for the host pair whose ike= accepts).  Case 5 runs
+# after 6 because it stops east's pluto; case 7 restarts it.
 netns_pair
 ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
