@@ -10,6 +10,8 @@
 #   testing/bench/profile.sh status [N]          pluto with N IKE SAs (default
 #                                                2000), then showstates, status,
 #                                                trafficstatus: one dump each
+#   testing/bench/profile.sh lsw-sa [N] [PROPOSAL]   Libreswan 4.10's pluto as
+#                                                responder to N IKE SAs
 #   testing/bench/profile.sh charon-sa [N] [PROPOSAL]   strongSwan's charon as
 #                                                responder to N IKE SAs (the same
 #                                                count for the peer, all threads)
@@ -102,6 +104,29 @@ status)
         top "$(ls "$WORK"/cg.*.out.$k)" 25
     done
     ;;
+lsw-sa)
+    n=${2:-2000} prop=${3:-aes_gcm_16_256-sha2_256-dh31}
+    lsw_available || { echo "profile.sh: no Libreswan in $LSW_ROOT" >&2; exit 2; }
+    L=$WORK/libreswan
+    lsw_sa_setup "$L" "$prop" || exit 2
+    (cd "$WORK" && exec ip netns exec $NS_R sh -c "
+        mount -t overlay overlay -o lowerdir=$LSW_ROOT/usr/libexec:/usr/libexec /usr/libexec &&
+        mount -t overlay overlay -o lowerdir=$LSW_ROOT/usr/sbin:/usr/sbin /usr/sbin &&
+        exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg.%p.out' /usr/libexec/ipsec/pluto \
+            --config '$L/ipsec.conf' --nofork --stderrlog --rundir '$L/run' --nssdir '$L/nss' \
+            --secretsfile '$L/ipsec.secrets' --ipsecdir '$L/ipsec.d' --dumpdir '$L/run'" \
+        > "$L/pluto.log" 2>&1) &
+    VP=$!
+    for ((i = 0; i < 1200; i++)); do grep -q '"bench": added' "$L/pluto.log" 2>/dev/null && break; sleep 0.1; done
+    sleep 2	# its own addconn child has exited
+    timeout 60 callgrind_control -z $VP >/dev/null
+    timeout 1200 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R -n "$n" --window 16 \
+        --proposal "$prop" --psk "$PSK" --id-i $ID_I --id-r $ID_R --timeout 10 --pid $VP
+    timeout 60 callgrind_control -d $VP >/dev/null
+    sleep 1
+    echo "== Libreswan pluto, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
+    top "$(ls "$WORK"/cg.$VP.out.1)" 12
+    ;;
 charon-sa)
     n=${2:-2000} prop=${3:-aes256gcm16-prfsha256-curve25519}
     C=$WORK/charon
@@ -121,5 +146,5 @@ charon-sa)
     echo "== charon, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.*.out.1)" 12
     ;;
-*) sed -n '2,20p' "$0"; exit 2 ;;
+*) sed -n '2,22p' "$0"; exit 2 ;;
 esac
