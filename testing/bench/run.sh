@@ -353,7 +353,7 @@ All log to a file at their default level.
 Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000) and Libreswan's
 (its \`whack --status\` says ${R[lsw.ddos]:-n/a}); charon's thresholds
 (cookie_threshold, cookie_threshold_ip (default 3), block_threshold (default 5)) are set to 1,000
-in its strongswan.conf, so neither responder asks for COOKIEs (the column shows it; ikeload would
+in its strongswan.conf, so no responder asks for COOKIEs (the column shows it; ikeload would
 answer a COOKIE).  RSA certificates: not measured yet (certificate authentication is another issue).
 
 | responder | established | responder CPU ms / IKE SA (range over $ROUNDS rounds) | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
