@@ -881,20 +881,21 @@ void process_ike_auth_response(struct ikev2_engine *e, struct ike_sa *ike, struc
 		reject_responder(ike);
 		return;
 	}
+	unsigned peer_authby = end_authby(ike, conn_that(ike->conn));
+	if (is_sig_method(auth->u.auth.method) &&
+	    (peer_authby & (AUTHBY_RSASIG | AUTHBY_ECDSA)) != 0) {
+		/* rightid= is checked there too, against the certificate's */
+		submit_verify(ike, rx, idr, auth, initiator_verified);
+		return;
+	}
 	struct id want_id;
 	ike_remote_id(ike, &want_id);
 	const struct id *want = &want_id;
-	if (!id_is_wildcard(want) && want->kind != ID_FROMCERT && !id_matches(want, &ike->peer_id)) {
+	if (!id_is_wildcard(want) && !id_matches(want, &ike->peer_id)) {
 		id_buf a, b;
 		llog(&ike->logger, LOG_SEV_ERROR, "peer ID '%s' does not match the expected '%s'",
 		     str_id(&ike->peer_id, &a), str_id(want, &b));
 		reject_responder(ike);
-		return;
-	}
-	unsigned peer_authby = end_authby(ike, conn_that(ike->conn));
-	if (is_sig_method(auth->u.auth.method) &&
-	    (peer_authby & (AUTHBY_RSASIG | AUTHBY_ECDSA)) != 0) {
-		submit_verify(ike, rx, idr, auth, initiator_verified);
 		return;
 	}
 	uint8_t expect[CRYPTO_MAX_PRF_SIZE];

@@ -59,16 +59,14 @@ static void record_peer_hashes(struct ike_sa *ike, const struct ike_message *m)
 
 /*
  * Responder: CERTREQ (X.509, the CAs of the NSS db) when the initiator
- * may prove itself with a certificate: authby= allows signatures and no
- * raw key of it is configured.
+ * may prove itself with a signature: authby= allows them.  Even with a
+ * raw key configured for it: IKE_AUTH may switch to another connection of
+ * the same host pair (its IDs) that wants its certificate.
  */
 static void put_certreq(struct ikev2_out *o, const struct ike_sa *ike)
 {
 	const struct conn_config *cc = ike->conn->config;
-	const struct conn_end *peer = conn_that(ike->conn)->config;
-	if (cc == NULL || peer == NULL || auth_hash_notify_mask(cc->authby) == 0)
-		return;
-	if ((peer->rsasigkey != NULL && peer->rsasigkey[0] != '%') || peer->pubkey != NULL)
+	if (cc == NULL || auth_hash_notify_mask(cc->authby) == 0)
 		return;
 	uint8_t *data = NULL;
 	size_t len = 0;
