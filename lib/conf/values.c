@@ -391,20 +391,139 @@ static diag_t check_hex(const char *value)
 	return NULL;
 }
 
-static diag_t check_rsasigkey(const char *value)
+/* strict base64 (RFC 4648, padding optional) into OUT (at most SIZE); -1: bad */
+static long b64_decode(const char *text, uint8_t *out, size_t size)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t n = 0;
+	const char *p = text;
+	for (; *p != '\0' && *p != '='; p++) {
+		const char *c = strchr(alphabet, *p);
+		if (c == NULL)
+			return -1;
+		acc = acc << 6 | (uint32_t)(c - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= size)
+				return -1;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	for (; *p == '='; p++)
+		;
+	if (*p != '\0' || bits >= 6)
+		return -1;
+	return (long)n;
+}
+
+/*
+ * The shape of a raw public key blob (no NSS here: pluto parses the key at
+ * IKE_AUTH): an RFC 3110 RSA key (exponent length, exponent, a modulus of
+ * at least 512 bits), or a DER SEQUENCE (a SubjectPublicKeyInfo) whose
+ * length is the blob's.
+ */
+static diag_t check_key_blob(const uint8_t *k, size_t n)
+{
+	if (n >= 2 && k[0] == 0x30) {
+		size_t len, hdr;
+		if (k[1] < 0x80) {
+			len = k[1];
+			hdr = 2;
+		} else if (k[1] == 0x81 && n >= 3) {
+			len = k[2];
+			hdr = 3;
+		} else if (k[1] == 0x82 && n >= 4) {
+			len = (size_t)k[2] << 8 | k[3];
+			hdr = 4;
+		} else {
+			return diag("not a SubjectPublicKeyInfo (bad DER length)");
+		}
+		if (hdr + len != n)
+			return diag("not a SubjectPublicKeyInfo (DER length %zu, %zu octets given)",
+				    hdr + len, n);
+		return NULL;
+	}
+	if (n == 0)
+		return diag("empty key");
+	size_t e_len = k[0], off = 1;
+	if (e_len == 0) {
+		if (n < 3)
+			return diag("not an RFC 3110 RSA key (truncated exponent length)");
+		e_len = (size_t)k[1] << 8 | k[2];
+		off = 3;
+	}
+	if (e_len == 0 || off + e_len > n)
+		return diag("not an RFC 3110 RSA key (exponent of %zu octets, %zu given)", e_len,
+			    n - off);
+	size_t m_len = n - off - e_len;
+	if (m_len < 64)
+		return diag("not an RFC 3110 RSA key (a %zu-bit modulus; at least 512 bits)",
+			    m_len * 8);
+	return NULL;
+}
+
+/* SHAPE: check the decoded key (not for leftecdsakey=, kept as text only) */
+static diag_t check_rsasigkey(const char *value, bool shape)
 {
 	if (strcmp(value, "%cert") == 0 || strcmp(value, "%none") == 0 ||
 	    strcmp(value, "%dns") == 0 || strcmp(value, "%dnsondemand") == 0)
 		return NULL;
+	if (value[0] == '/')
+		return NULL;	/* a PEM file: pluto reads it when it needs the key */
 	if (strncmp(value, "0s", 2) == 0 && value[2] != '\0') {
-		for (const char *p = value + 2; *p != '\0'; p++)
-			if (!isalnum((unsigned char)*p) && *p != '+' && *p != '/' && *p != '=')
-				return diag("invalid base64 character in 0s key");
-		return NULL;
+		size_t size = strlen(value) * 3 / 4 + 3;
+		uint8_t *blob = malloc(size);
+		if (blob == NULL)
+			abort();
+		long n = b64_decode(value + 2, blob, size);
+		diag_t d = n < 0 ? diag("invalid base64 in 0s key")
+			 : shape ? check_key_blob(blob, (size_t)n) : NULL;
+		free(blob);
+		return d;
 	}
-	if (strncmp(value, "0x", 2) == 0 && value[2] != '\0')
-		return check_hex(value + 2);
-	return diag("expecting a 0s (base64) or 0x (hex) key, %%cert, %%none, %%dns or %%dnsondemand");
+	if (strncmp(value, "0x", 2) == 0 && value[2] != '\0') {
+		diag_t d = check_hex(value + 2);
+		if (d != NULL || !shape)
+			return d;
+		size_t size = strlen(value) / 2;
+		uint8_t *blob = malloc(size);
+		if (blob == NULL)
+			abort();
+		size_t n = 0, digits = 0;
+		for (const char *p = value + 2; *p != '\0'; p++) {
+			if (*p == ':')
+				continue;
+			unsigned v = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
+				   : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+			if (digits++ % 2 == 0)
+				blob[n] = (uint8_t)(v << 4);
+			else
+				blob[n++] |= (uint8_t)v;
+		}
+		d = check_key_blob(blob, n);
+		free(blob);
+		return d;
+	}
+	return diag("expecting a 0s (base64) or 0x (hex) key, a PEM file path, %%cert, %%none, "
+		    "%%dns or %%dnsondemand");
+}
+
+/* leftckaid=: the SHA-1 CKA_ID of a key, 40 hex digits (optional 0x) */
+static diag_t check_ckaid(const char *value)
+{
+	const char *h = strncmp(value, "0x", 2) == 0 || strncmp(value, "0X", 2) == 0 ? value + 2 : value;
+	size_t n = 0;
+	for (const char *p = h; *p != '\0'; p++, n++)
+		if (!isxdigit((unsigned char)*p))
+			return diag("expecting hex digits");
+	if (n != 40)
+		return diag("expecting a CKAID of 40 hex digits (as ipsec newhostkey prints it), "
+			    "not %zu", n);
+	return NULL;
 }
 
 /* the pieces shared by conn and setup values */
@@ -506,14 +625,15 @@ static diag_t apply_common(const struct keyword *kw, const char *value, void *fi
 		return NULL;
 	}
 	case KT_RSASIGKEY: {
-		diag_t d = check_rsasigkey(value);
+		diag_t d = check_rsasigkey(value, strcmp(kw->name, "ecdsakey") != 0);
 		if (d != NULL)
 			return d;
 		store_string(field, value);
 		return NULL;
 	}
 	case KT_HEX: {
-		diag_t d = check_hex(value);
+		/* leftckaid= is the only hex keyword */
+		diag_t d = strcmp(kw->name, "ckaid") == 0 ? check_ckaid(value) : check_hex(value);
 		if (d != NULL)
 			return d;
 		store_string(field, value);

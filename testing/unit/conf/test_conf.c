@@ -300,8 +300,8 @@ static void check_misc_enums(const struct ipsec_conf *conf)
 	assert_int_equal(c->right.ikeport, 4501);
 	assert_string_equal(c->left.cert, "west");
 	assert_string_equal(c->right.ca, "%same");
-	assert_string_equal(c->left.ckaid, "0a1b2c");
-	assert_string_equal(c->right.rsasigkey, "0sAwEAAQ==");
+	assert_string_equal(c->left.ckaid, "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567");
+	assert_string_equal(c->right.rsasigkey, "0sAwEAAcPDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8M=");
 	assert_string_equal(c->left.updown, "/usr/local/bin/updown --flag");
 	assert_int_equal(C(conf, "old")->encapsulation, YNA_YES);
 }
@@ -616,10 +616,23 @@ static const struct conf_case cases[] = {
 	  "conn f\n\thostaddrfamily=ipx\n",
 	  { "t.conf:2: invalid value hostaddrfamily='ipx' in conn \"f\": expecting ipv4 or ipv6" },
 	  false, check_conn_errors },
+	{ "raw keys and CKAIDs checked at load time",
+	  "conn k1\n\tleftrsasigkey=0sAwEAAQ==\n"
+	  "conn k2\n\trightpubkey=0sMAMCAQ==\n"
+	  "conn k3\n\tleftrsasigkey=0sAw*A\n"
+	  "conn k4\n\tleftckaid=0a1b2c\n"
+	  "conn ok\n\trightpubkey=/etc/ipsec.d/east.pem\n\tleftrsasigkey=0x03010001c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\n"
+	  "\trightckaid=0x0a1b2c3d4e5f60718293a4b5c6d7e8f901234567\n\tleftpubkey=0sMAMCAQA=\n",
+	  { "t.conf:2: invalid value leftrsasigkey='0sAwEAAQ==' in conn \"k1\": not an RFC 3110 RSA key (a 0-bit modulus; at least 512 bits)",
+	    "t.conf:4: invalid value rightpubkey='0sMAMCAQ==' in conn \"k2\": not a SubjectPublicKeyInfo (DER length 5, 4 octets given)",
+	    "t.conf:6: invalid value leftrsasigkey='0sAw*A' in conn \"k3\": invalid base64 in 0s key",
+	    "t.conf:8: invalid value leftckaid='0a1b2c' in conn \"k4\": expecting a CKAID of 40 hex digits (as ipsec newhostkey prints it), not 6" },
+	  false, check_conn_errors },
 	{ "misc enums and end strings",
 	  "conn e\n\tencapsulation=yes\n\tfragmentation=force\n\tnic-offload=auto\n"
 	  "\tleftsendcert=always\n\tleftauth=secret\n\trightauth=rsasig\n\trightikeport=4501\n"
-	  "\tleftcert=west\n\trightca=%same\n\tleftckaid=0a1b2c\n\trightrsasigkey=0sAwEAAQ==\n"
+	  "\tleftcert=west\n\trightca=%same\n\tleftckaid=0a1b2c3d4e5f60718293a4b5c6d7e8f901234567\n"
+	  "\trightrsasigkey=0sAwEAAcPDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8M=\n"
 	  "\tleftupdown=\"/usr/local/bin/updown --flag\"\n"
 	  "conn old\n\tforceencaps=yes\n",
 	  { "t.conf:15: warning: obsolete keyword 'forceencaps' accepted in conn \"old\" (use encapsulation=yes)" },
