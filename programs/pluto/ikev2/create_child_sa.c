@@ -438,8 +438,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 	}
 	if (tsi == NULL) {
 		/* SA KE Ni without selectors: rekey the IKE SA */
-		llog(&ike->logger, LOG_SEV_INFO, "IKE SA rekey requested by the peer is not supported yet; responding with NO_PROPOSAL_CHOSEN");
-		respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ike_rekey_respond(e, ike, rx);
 		return;
 	}
 	/* REKEY_SA names the SA being replaced by the initiator's inbound SPI: our outbound */
@@ -820,7 +819,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	while (child != NULL && (child->rekey == NULL || child->rekey->responder))
 		child = child->sibling_next;
 	if (child == NULL) {
-		llog(&ike->logger, LOG_SEV_INFO, "dropping CREATE_CHILD_SA response: no request of ours is outstanding");
+		ike_rekey_response(e, ike, rx);
 		return;
 	}
 	struct child_rekey *r = child->rekey;

@@ -164,6 +164,16 @@ void child_rekey_schedule(struct child_sa *child, bool initiator);
 /* cancel the Child SA's rekey timer and drop a rekey in flight (deletion) */
 void child_rekey_forget(struct child_sa *child);
 
+/* ---- ike_rekey.c ---- */
+/* CREATE_CHILD_SA without TSi/TSr: the peer rekeys the IKE SA */
+ikev2_handler_fn ike_rekey_respond;
+/* the response to our IKE SA rekey request */
+ikev2_handler_fn ike_rekey_response;
+void ike_rekey_initiate(struct ike_sa *old);
+/* ikelifetime - rekeymargin (- fuzz on the initiator); when established */
+void ike_rekey_schedule(struct ike_sa *ike);
+void ike_rekey_forget(struct ike_sa *ike);
+
 /* ---- informational.c ---- */
 ikev2_handler_fn process_informational_request;
 ikev2_handler_fn process_informational_response;

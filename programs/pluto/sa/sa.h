@@ -73,6 +73,8 @@ struct ike_sa {
 	bool peer_certreq;	/* it sent CERTREQ (leftsendcert=sendifasked) */
 	bool nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	bool counted_halfopen;
+	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
+	void *rekey_timer;	/* engine timer: rekey this IKE SA, NULL: none */
 	bool child_failed;	/* the first Child SA failed: whack gets a failure */
 	uint8_t ispi[8], rspi[8];
 	ip_endpoint local, remote;

@@ -1014,6 +1014,81 @@ static void test_rekey_unknown_spi(void **state)
 	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
 }
 
+
+/*
+ * ikelifetime=30s rekeymargin=10s rekeyfuzz=0%: west rekeys the IKE SA at
+ * 20 s; both sides end up with one IKE SA, #3, with new SPIs (the same on
+ * both sides), the Child SA moved to it untouched in the kernel; a Child
+ * SA rekey and a liveness check then run over the new IKE SA.
+ */
+static void test_rekey_ike(void **state)
+{
+	(void)state;
+	const char *conf = "\tikelifetime=30s\n\trekeymargin=10s\n\trekeyfuzz=0%\n";
+	struct setup s = { .west_conf = conf, .east_conf = conf };
+	establish(&s, NULL);
+	uint8_t old_ispi[8], old_rspi[8];
+	memcpy(old_ispi, only_ike(&west)->ispi, 8);
+	memcpy(old_rspi, only_ike(&west)->rspi, 8);
+	uint32_t spi_in = only_ike(&west)->children->spi_in;
+	run_for(19000);
+	assert_false(logged("initiating rekey of IKE SA"));
+	run_for(2000);
+	expect_log("\"C\" #1: initiating rekey of IKE SA #1");
+	expect_log("\"C\" #1: sent CREATE_CHILD_SA request to rekey IKE SA #1 (new IKE SA #3)");
+	expect_log("\"C\" #1: processing decrypted CREATE_CHILD_SA request containing SK{SA,Ni,KE}");
+	expect_log("\"C\" #3: responder rekeyed IKE SA #1 {cipher=");
+	expect_log("\"C\" #3: initiator rekeyed IKE SA #1 {cipher=");
+	expect_log("\"C\" #1: sent INFORMATIONAL request to delete IKE SA");
+	expect_log("\"C\" #1: received Delete SA payload: deleting IKE SA");
+	struct ike_sa *w = only_ike(&west), *e = only_ike(&east);
+	assert_non_null(w);
+	assert_non_null(e);
+	assert_int_equal(w->serial, 3);
+	assert_int_equal(e->serial, 3);
+	assert_int_equal(w->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(e->state, ESTABLISHED_IKE_SA);
+	assert_true(w->initiator);
+	assert_false(e->initiator);
+	assert_memory_equal(w->ispi, e->ispi, 8);
+	assert_memory_equal(w->rspi, e->rspi, 8);
+	assert_memory_not_equal(w->ispi, old_ispi, 8);
+	assert_memory_not_equal(w->rspi, old_rspi, 8);
+	assert_int_equal(west.e->sas.nr_ike_established, 1);
+	assert_int_equal(east.e->sas.nr_ike_established, 1);
+	/* the Child SA moved, the kernel did not notice */
+	assert_non_null(w->children);
+	assert_non_null(e->children);
+	assert_ptr_equal(w->children->ike, w);
+	assert_int_equal(w->children->serial, 2);
+	assert_int_equal(w->children->spi_in, spi_in);
+	assert_int_equal(west.max_live, 2);
+	expect_matching_sas();
+	/* the new IKE SA works: a Child SA rekey and a liveness check */
+	child_rekey_initiate(w->children);
+	pump();
+	expect_log("\"C\" #4: initiator rekeyed Child SA #2 using #3");
+	expect_log("\"C\" #4: responder rekeyed Child SA #2 using #3");
+	expect_matching_live_sas();
+	unsigned before = east.sent;
+	ikev2_send_liveness(west.e, w);
+	pump();
+	assert_int_equal(east.sent, before + 1);
+	assert_null(w->req.pkt);
+	/* and it is rekeyed in turn (the new IKE SA's own timer) */
+	run_for(20000);
+	expect_log("\"C\" #5: initiator rekeyed IKE SA #3 {cipher=");
+	w = only_ike(&west);
+	assert_non_null(w);
+	assert_int_equal(w->serial, 5);
+	assert_non_null(w->children);
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(live_states(&east), 0);
+	assert_null(only_ike(&east));
+}
+
 static void test_garbage_dropped(void **state)
 {
 	(void)state;
@@ -1130,6 +1205,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rekey_child_no_pfs, teardown),
 		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
 		cmocka_unit_test_teardown(test_rekey_unknown_spi, teardown),
+		cmocka_unit_test_teardown(test_rekey_ike, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
 		cmocka_unit_test_teardown(test_invalid_syntax, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
