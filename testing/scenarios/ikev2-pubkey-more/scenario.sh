@@ -1,0 +1,89 @@
+# scenario "ikev2-pubkey-more": the rest of issue 5's public-key scenarios.
+#  - mixed:      west signs with an RSA certificate from `ipsec ca`
+#                (leftauth=rsasig, leftcert=), east answers with the PSK
+#                (rightauth=secret); ping through, `down` leaves nothing
+#  - expired:    west's certificate expired a year ago (`ipsec ca issue
+#                --valid-months 12 --offset-months -24`): east refuses it
+#  - unknown-ca: west's certificate comes from a second CA that east does
+#                not have in its NSS database: east refuses it
+# each failure: the reason in east's log, AUTHENTICATION_FAILED in west's,
+# whack's exit code 56, no state left on either side.
+netns_pair
+ip -n west addr add 10.0.1.1/32 dev dummy0
+ip -n east addr add 10.0.2.1/32 dev dummy0
+ip -n west route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
+ip -n east route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+host_setup west
+host_setup east
+
+tx certs
+# the CA and west's certificates, all on west; east gets only the CA
+run west ipsec ca create vpnca --bits 2048 --dn "CN=Tern VPN CA, O=Example"
+run west ipsec ca issue vpnca --cn west.example.org --bits 2048
+run west ipsec ca issue vpnca --cn westold.example.org --bits 2048 \
+    --valid-months 12 --offset-months -24
+run west ipsec ca create rogueca --bits 2048 --dn "CN=Rogue CA, O=Elsewhere"
+run west ipsec ca issue rogueca --cn rogue.example.org --bits 2048
+run west ipsec ca export vpnca --pem "$T/vpnca.pem"
+check "west: the expired certificate does not verify" \
+    bash -c "! certutil -V -u C -d 'sql:$T/west/nss' -n westold.example.org > '$T/westold-verify.out' 2>&1"
+check "west: NSS says it expired" grep -q -i 'expired' "$T/westold-verify.out"
+certutil -A -d "sql:$T/east/nss" -n vpnca -t "CT,C,C" -a -i "$T/vpnca.pem"
+check "east: vpnca trusted" bash -c "certutil -L -d 'sql:$T/east/nss' | grep -q '^vpnca *CT,C,C'"
+check "east: no rogueca" bash -c "! certutil -L -d 'sql:$T/east/nss' | grep -q rogue"
+run west ipsec checkconfig
+run east ipsec checkconfig
+start_pluto west
+start_pluto east
+
+# empty HOST : no XFRM state, no policy but pluto's socket bypass, within 5 s
+empty() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ -z "$(ip -n "$1" xfrm state)" ] &&
+            [ "$(ip -n "$1" xfrm policy | awk '
+                /^src/ { if (b != "" && b !~ /socket/) n++; b = $0; next }
+                { b = b $0 }
+                END { if (b != "" && b !~ /socket/) n++; print n + 0 }')" = 0 ] &&
+            return 0
+        sleep 0.1
+    done
+    ip -n "$1" xfrm state; ip -n "$1" xfrm policy
+    return 1
+}
+
+tx west
+run west ipsec up mixed
+check "mixed: ipsec up exit 0" test $? -eq 0
+check "mixed: ping through the tunnel" \
+    ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1
+run west ipsec trafficstatus
+run west ipsec down mixed
+check "mixed: west clean after down" empty west
+check "mixed: east clean after down" empty east
+run west ipsec up expired
+check "expired: ipsec up fails (56)" test $? -eq 56
+check "expired: west clean" empty west
+check "expired: east clean" empty east
+run west ipsec up unknown-ca
+check "unknown-ca: ipsec up fails (56)" test $? -eq 56
+check "unknown-ca: west clean" empty west
+check "unknown-ca: east clean" empty east
+
+tx east
+EL=$T/east/pluto.log
+WL=$T/west/pluto.log
+check "east: west's certificate verified" grep -q "\"mixed\" #1: responder established IKE SA; authenticated peer certificate 'CN=west.example.org' and 2048-bit RSASSA-PSS with SHA2_512 digital signature issued by CA 'O=Example, CN=Tern VPN CA'" "$EL"
+check "west: east's PSK verified" grep -q "\"mixed\" #1: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'" "$WL"
+check "east: expired certificate refused" grep -q "\"expired\" #[0-9]*: authentication of the initiator using authby=rsasig failed: .*certificate 'CN=westold.example.org' has expired (not after " "$EL"
+check "east: AUTHENTICATION_FAILED sent (expired)" grep -q '"expired" #[0-9]*: responding to IKE_AUTH request with notification AUTHENTICATION_FAILED' "$EL"
+check "west: told (expired)" grep -q '"expired" #[0-9]*: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED' "$WL"
+check "east: unknown CA refused" grep -q "\"unknown-ca\" #[0-9]*: authentication of the initiator using authby=rsasig failed: .*issuer 'O=Elsewhere, CN=Rogue CA' of certificate 'CN=rogue.example.org' is not a trusted CA in the NSS database" "$EL"
+check "east: AUTHENTICATION_FAILED sent (unknown CA)" grep -q '"unknown-ca" #[0-9]*: responding to IKE_AUTH request with notification AUTHENTICATION_FAILED' "$EL"
+check "west: told (unknown CA)" grep -q '"unknown-ca" #[0-9]*: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED' "$WL"
+check "the PSK is not logged" bash -c "! grep -q 'never logged' '$EL' '$WL'"
+grep -E 'authenticated peer|authentication of|AUTHENTICATION_FAILED|switched to' "$EL" > "$T/east-auth.txt"
+run east cat "$T/east-auth.txt"
+
+stop_pluto west
+stop_pluto east
