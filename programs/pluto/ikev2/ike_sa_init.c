@@ -378,7 +378,7 @@ void process_ike_sa_init_notify(struct ikev2_engine *e, struct ike_sa *ike, stru
 		free(ike->cookie);
 		ike->cookie = dup_span(n->u.n.data.ptr, n->u.n.data.len);
 		ike->cookie_len = n->u.n.data.len;
-		llog(&ike->logger, LOG_SEV_INFO, "received COOKIE from the responder; resending IKE_SA_INIT request with it");
+		llog(&ike->logger, LOG_SEV_INFO, "received anti-DDOS COOKIE response, resending IKE_SA_INIT request with COOKIE payload");
 		retransmit_stop(ike);
 		diag_t none = NULL;
 		send_init_request(ike, &none);

@@ -190,7 +190,7 @@ mark
 up cookie
 rc "cookie: ipsec up" 0
 check "cookie: west replayed the COOKIE" \
-    logged west '"cookie" #[0-9]+: received COOKIE from the responder; resending IKE_SA_INIT request with it'
+    logged west '"cookie" #[0-9]+: received anti-DDOS COOKIE response, resending IKE_SA_INIT request with COOKIE payload'
 check "cookie: east demanded a COOKIE" \
     logged east '"cookie": 0 half-open IKE SAs: answering IKE_SA_INIT request from 192\.0\.2\.1:500 with a COOKIE'
 check "cookie: east established the Child SA" \

@@ -719,7 +719,7 @@ static void test_cookie(void **state)
 	initiate(false);
 	pump();
 	expect_log("0 half-open IKE SAs: answering IKE_SA_INIT request from 192.0.2.1:500 with a COOKIE");
-	expect_log("\"C\" #1: received COOKIE from the responder; resending IKE_SA_INIT request with it");
+	expect_log("\"C\" #1: received anti-DDOS COOKIE response, resending IKE_SA_INIT request with COOKIE payload");
 	assert_int_equal(west.whack_rc, CTL_RC_OK);
 	expect_matching_sas();
 }
