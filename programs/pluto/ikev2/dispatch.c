@@ -122,6 +122,7 @@ void ikev2_dispatch(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx 
 				return;
 			}
 			decrypted = true;
+			ike->last_rx_ms = e->ops->now_ms(e->ctx);	/* liveness */
 		}
 		bool odd;
 		uint64_t have = payload_set(rx->m, &odd);

@@ -155,6 +155,7 @@ void ike_set_state(struct ike_sa *ike, enum ike_sa_state s)
 	if (s == ESTABLISHED_IKE_SA && ike->state != ESTABLISHED_IKE_SA) {
 		t->nr_ike_established++;
 		ike_rekey_schedule(ike);
+		liveness_start(ike);
 	}
 	bool halfopen = s == IKE_SA_INIT_R0 || s == IKE_SA_INIT_R;
 	if (halfopen && !ike->counted_halfopen) {
@@ -184,6 +185,7 @@ void ike_sa_delete(struct ike_sa *ike)
 	struct ikev2_engine *e = ike->eng;
 	retransmit_stop(ike);
 	ike_rekey_forget(ike);
+	liveness_stop(ike);
 	ike_whack_done(ike, CTL_RC_FATAL);
 	while (ike->children != NULL)
 		child_sa_delete(ike->children);

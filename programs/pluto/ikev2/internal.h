@@ -174,6 +174,12 @@ void ike_rekey_initiate(struct ike_sa *old);
 void ike_rekey_schedule(struct ike_sa *ike);
 void ike_rekey_forget(struct ike_sa *ike);
 
+/* ---- liveness.c ---- */
+void liveness_start(struct ike_sa *ike);	/* established: dpddelay= timer */
+void liveness_stop(struct ike_sa *ike);
+/* our request on the established IKE SA timed out: tear down, revive auto=start */
+void liveness_failed(struct ike_sa *ike);
+
 /* ---- informational.c ---- */
 ikev2_handler_fn process_informational_request;
 ikev2_handler_fn process_informational_response;

@@ -82,6 +82,10 @@ static void on_timer(void *arg)
 			jam(b, " second timeout exceeded after %u retransmits.  No response (or no acceptable response) to our %sIKEv2 message",
 			    ike->req.retransmits, first ? "first " : "");
 		}
+		if (ike->state == ESTABLISHED_IKE_SA) {
+			liveness_failed(ike);
+			return;
+		}
 		ike_whack_done(ike, CTL_RC_NORETRANSMISSION);
 		ike_sa_delete(ike);
 		return;

@@ -75,6 +75,8 @@ struct ike_sa {
 	bool counted_halfopen;
 	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
 	void *rekey_timer;	/* engine timer: rekey this IKE SA, NULL: none */
+	void *dpd_timer;	/* engine timer: liveness (dpddelay=), NULL: none */
+	uint64_t last_rx_ms;	/* when the peer last sent an authentic message */
 	bool child_failed;	/* the first Child SA failed: whack gets a failure */
 	uint8_t ispi[8], rspi[8];
 	ip_endpoint local, remote;

@@ -1089,6 +1089,60 @@ static void test_rekey_ike(void **state)
 	assert_null(only_ike(&east));
 }
 
+
+/* dpddelay=5s: an idle IKE SA is probed every 5 s; answered, it stays */
+static void test_dpd_answered(void **state)
+{
+	(void)state;
+	const char *conf = "\tdpddelay=5s\n\tretransmit-timeout=10s\n";
+	struct setup s = { .west_conf = conf };
+	establish(&s, NULL);
+	expect_log("\"C\" #2: initiator established Child SA using #1; IPsec tunnel [10.0.1.0/24===10.0.2.0/24] {ESP/ESN=>0x2000bb00 <0x1000aa00 xfrm=AES_GCM_16_256 DPD=active}");
+	unsigned answers = east.sent;
+	run_for(4900);
+	assert_int_equal(east.sent, answers);
+	run_for(60000);
+	/* a probe every 5 s, each answered at once */
+	assert_int_equal(east.sent, answers + 12);
+	assert_non_null(only_ike(&west));
+	assert_int_equal(only_ike(&west)->state, ESTABLISHED_IKE_SA);
+	assert_int_equal(live_states(&west), 2);
+	assert_false(logged("liveness action"));
+}
+
+/*
+ * The peer goes silent: the probe at 5 s is retransmitted until
+ * retransmit-timeout (10 s) and the IKE SA is torn down with its Child SA;
+ * auto=start revives the connection at once.
+ */
+static void test_dpd_timeout(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tdpddelay=5s\n\tretransmit-timeout=10s\n\tauto=start\n" };
+	establish(&s, NULL);
+	east.drop_sends = -1;
+	run_for(14900);
+	assert_non_null(only_ike(&west));
+	assert_false(logged("liveness action"));
+	expect_log("\"C\" #1: retransmitting INFORMATIONAL request; will wait 0.5 seconds for response");
+	run_for(200);
+	expect_log("\"C\" #1: ESTABLISHED_IKE_SA: 10 second timeout exceeded after ");
+	expect_log("\"C\" #1: liveness action - restarting all connections that share this peer");
+	expect_log("\"C\" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds");
+	expect_log("\"C\" #2: ESP traffic information: in=");
+	expect_log("\"C\" #3: initiating IKEv2 connection to 192.0.2.2 using UDP");
+	/* west's kernel is clean; the revived IKE SA is negotiating */
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(west.policies, 0);
+	struct ike_sa *w = only_ike(&west);
+	assert_non_null(w);
+	assert_int_equal(w->serial, 3);
+	assert_int_equal(w->state, IKE_SA_INIT_I);
+	/* east's answers are still lost: the revival gives up after 10 s */
+	run_for(70000);
+	assert_null(only_ike(&west));
+}
+
 static void test_garbage_dropped(void **state)
 {
 	(void)state;
@@ -1206,6 +1260,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
 		cmocka_unit_test_teardown(test_rekey_unknown_spi, teardown),
 		cmocka_unit_test_teardown(test_rekey_ike, teardown),
+		cmocka_unit_test_teardown(test_dpd_answered, teardown),
+		cmocka_unit_test_teardown(test_dpd_timeout, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
 		cmocka_unit_test_teardown(test_invalid_syntax, teardown),
 		cmocka_unit_test_teardown(test_ipv6, teardown),
