@@ -104,8 +104,11 @@ struct child_rekey {
 	uint8_t ni[IKEV2_NONCE_SIZE];
 	struct crypto_ke_secret *ke;	/* PFS: ours */
 	uint16_t group;			/* PFS: its group, 0: none */
-	/* responder: the keys of the outbound SA still to install */
+	/* responder: the keys of the outbound SA still to install, and the
+	 * exchange's nonces (a collision, RFC 7296 2.8.1) */
 	struct crypto_child_kernel_keys out_keys;
+	uint8_t peer_ni[IKE_NONCE_MAX], our_nr[IKE_NONCE_MAX];
+	size_t peer_ni_len, our_nr_len;
 };
 
 /* ---- KE (PFS) and keymat on a worker ---- */
@@ -235,6 +238,8 @@ static void respond_child(struct ike_sa *ike, struct child_sa *child, struct chi
 }
 
 /* our rekey's new Child SA is keyed (or not): install it, then the old goes */
+static struct child_sa *replaced_by(const struct child_sa *old);
+
 static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct child_sa *old,
 			     struct ccs_job *j)
 {
@@ -252,11 +257,43 @@ static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct 
 	}
 	child_rekey_forget(child);
 	child_rekey_schedule(child, true);
-	if (old != NULL) {
-		/* make-before-break: the new pair is in; now the old goes */
-		send_delete_child(old);
-		child_sa_delete(old);
+	if (old == NULL)
+		return;
+	/*
+	 * Both ends rekeyed OLD at once (RFC 7296 2.8.1): of the two new
+	 * Child SAs the one whose exchange had the lowest of the four nonces
+	 * is redundant, and its initiator deletes it.
+	 */
+	struct child_sa *theirs = replaced_by(old);
+	bool ours_redundant = false;
+	if (theirs != NULL) {
+		const struct child_rekey *t = theirs->rekey;
+		const uint8_t *low = j->ni;
+		size_t low_len = j->ni_len;
+		bool low_ours = true;
+		const uint8_t *cand[3] = { j->nr, t->peer_ni, t->our_nr };
+		size_t cand_len[3] = { j->nr_len, t->peer_ni_len, t->our_nr_len };
+		for (int i = 0; i < 3; i++) {
+			size_t n = cand_len[i] < low_len ? cand_len[i] : low_len;
+			int c = memcmp(cand[i], low, n);
+			if (c < 0 || (c == 0 && cand_len[i] < low_len)) {
+				low = cand[i];
+				low_len = cand_len[i];
+				low_ours = i == 0;
+			}
+		}
+		ours_redundant = low_ours;
+		llog(&child->logger, LOG_SEV_INFO, "simultaneous rekey of Child SA #%lu with the peer's #%lu: %s",
+		     old->serial, theirs->serial,
+		     ours_redundant ? "ours has the lowest nonce, deleting it"
+				    : "the peer's has the lowest nonce, the peer deletes it");
 	}
+	/* make-before-break: the new pair is in; now the old goes */
+	struct child_sa *gone[2] = { old, child };
+	send_delete_children(ike, gone, ours_redundant ? 2 : 1);
+	child_sa_delete(old);
+	if (ours_redundant)
+		child_sa_delete(child);
 }
 
 static void swap_directions(struct crypto_child_kernel_keys *k)
@@ -296,6 +333,10 @@ static void ccs_done(struct worker_job *w, bool cancelled)
 				child->rekey->responder = true;
 				child->rekey->old_serial = old->serial;
 				child->rekey->out_keys = j->keys;
+				memcpy(child->rekey->peer_ni, j->ni, j->ni_len);
+				child->rekey->peer_ni_len = j->ni_len;
+				memcpy(child->rekey->our_nr, j->nr, j->nr_len);
+				child->rekey->our_nr_len = j->nr_len;
 			}
 		} else if (j->diag == NULL) {
 			j->diag = child_install(child, &j->keys);

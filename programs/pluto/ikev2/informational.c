@@ -49,6 +49,19 @@ void send_delete_child(struct child_sa *child)
 	     child->spi_in);
 }
 
+void send_delete_children(struct ike_sa *ike, struct child_sa *const *v, unsigned n)
+{
+	if (ike->state != ESTABLISHED_IKE_SA || n == 0 || n > 8)
+		return;
+	uint8_t spis[4 * 8];
+	for (unsigned i = 0; i < n; i++)
+		put_spi(spis + 4 * i, v[i]->spi_in);
+	send_delete(ike, IKEv2_PROTO_ESP, spis, n);
+	for (unsigned i = 0; i < n; i++)
+		llog(&v[i]->logger, LOG_SEV_INFO, "sent INFORMATIONAL request to delete Child SA (ESP SPI 0x%08x)",
+		     v[i]->spi_in);
+}
+
 void send_auth_failed(struct ike_sa *ike)
 {
 	struct ikev2_out *o = malloc(sizeof(*o));

@@ -186,6 +186,8 @@ ikev2_handler_fn process_informational_response;
 /* tell the peer the Child SA is gone (INFORMATIONAL Delete, ESP) */
 void send_delete_child(struct child_sa *child);
 void send_delete_ike(struct ike_sa *ike);
+/* one Delete payload for N (at most 8) Child SAs */
+void send_delete_children(struct ike_sa *ike, struct child_sa *const *v, unsigned n);
 /* the initiator's "your AUTH is wrong" (RFC 7296 2.21.2), sent once */
 void send_auth_failed(struct ike_sa *ike);
 

@@ -1143,6 +1143,44 @@ static void test_dpd_timeout(void **state)
 	assert_null(only_ike(&west));
 }
 
+
+/*
+ * Both ends rekey #2 at once (RFC 7296 2.8.1): each answers the other's
+ * request, then the Child SA of the exchange with the lowest nonce is
+ * deleted by its initiator; one new Child SA is left, matching on both
+ * sides, and the policies were never removed.
+ */
+static void test_rekey_collision(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);
+	child_rekey_initiate(only_ike(&west)->children);
+	child_rekey_initiate(only_ike(&east)->children);
+	pump();
+	expect_log("\"C\" #3: sent CREATE_CHILD_SA request to rekey Child SA #2 using #1");
+	expect_log("responder rekeyed Child SA #2 using #1");
+	expect_log("initiator rekeyed Child SA #2 using #1");
+	expect_log("simultaneous rekey of Child SA #2 with the peer's #4: ours has the lowest nonce, deleting it");
+	expect_log("simultaneous rekey of Child SA #2 with the peer's #4: the peer's has the lowest nonce, the peer deletes it");
+	assert_int_equal(west.e->sas.nr_child_established, 1);
+	assert_int_equal(east.e->sas.nr_child_established, 1);
+	expect_matching_live_sas();
+	assert_int_equal(west.policy_dels, 0);
+	assert_int_equal(east.policy_dels, 0);
+	assert_int_equal(west.policies, 3);
+	assert_int_equal(east.policies, 3);
+	assert_null(only_ike(&west)->req.pkt);
+	assert_null(only_ike(&east)->req.pkt);
+	/* and the survivor works: ipsec down cleans both kernels */
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(live_states(&east), 0);
+	assert_int_equal(west.policies, 0);
+	assert_int_equal(east.policies, 0);
+}
+
 static void test_garbage_dropped(void **state)
 {
 	(void)state;
@@ -1260,6 +1298,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
 		cmocka_unit_test_teardown(test_rekey_unknown_spi, teardown),
 		cmocka_unit_test_teardown(test_rekey_ike, teardown),
+		cmocka_unit_test_teardown(test_rekey_collision, teardown),
 		cmocka_unit_test_teardown(test_dpd_answered, teardown),
 		cmocka_unit_test_teardown(test_dpd_timeout, teardown),
 		cmocka_unit_test_teardown(test_garbage_dropped, teardown),
