@@ -3,6 +3,8 @@
 # rekeyfuzz=0%); a ping running through two rekeys loses nothing
 # (make-before-break: the new SA pair is in the kernel before the old one
 # goes, the policies stay); after each rekey exactly one SA pair is left.
+# Conn rekey-ike rekeys its IKE SA every 10 s (ikelifetime=20s) and its
+# Child SA at 15 s over the new IKE SA, the ping still losing nothing.
 netns_pair
 ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
@@ -53,6 +55,25 @@ for c in rekey-pfs rekey-nopfs; do
     check "$c: west clean after down" empty west
     check "$c: east clean after down" empty east
 done
+# the IKE SA is rekeyed at 10 s and 20 s, the Child SA at 15 s (over the
+# new IKE SA); the ping runs through all three
+run west ipsec up rekey-ike
+check "rekey-ike: ipsec up exit 0" test $? -eq 0
+ip netns exec west ping -q -c 125 -i 0.2 -W 1 -I 10.0.1.1 10.0.2.1 > "$T/rekey-ike.ping" 2>&1
+cp "$T/rekey-ike.ping" "$SCENARIO_OUT/" 2>/dev/null
+check "rekey-ike: no ping lost through IKE and Child SA rekeys" no_loss "$T/rekey-ike.ping"
+check "rekey-ike: west rekeyed the IKE SA twice" \
+    test "$(grep -c '"rekey-ike" #[0-9]*: initiator rekeyed IKE SA #[0-9]* {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}' "$T/west/pluto.log")" -ge 2
+check "rekey-ike: east answered" grep -q '"rekey-ike" #[0-9]*: responder rekeyed IKE SA #' "$T/east/pluto.log"
+check "rekey-ike: the Child SA rekeyed over a new IKE SA" \
+    grep -q '"rekey-ike" #[0-9]*: initiator rekeyed Child SA #[0-9]* using #[0-9]*' "$T/west/pluto.log"
+check "rekey-ike: east deleted each old IKE SA on west's Delete" \
+    test "$(grep -c '"rekey-ike" #[0-9]*: received Delete SA payload: deleting IKE SA' "$T/east/pluto.log")" -ge 2
+check "rekey-ike: west one SA pair left" test "$(nstates west)" = 2
+check "rekey-ike: east one SA pair left" test "$(nstates east)" = 2
+run west ipsec down rekey-ike
+check "rekey-ike: west clean after down" empty west
+check "rekey-ike: east clean after down" empty east
 check "pfs: the rekeyed SA uses DH19" grep -q '"rekey-pfs" #3: initiator rekeyed Child SA #2 using #1; IPsec tunnel \[10.0.1.0/24===10.0.2.0/24\] {ESP.*xfrm=AES_GCM_16_256-DH19 DPD=passive}' "$T/west/pluto.log"
 check "no IKE SA torn down by a rekey" bash -c "! grep -q 'dropping unexpected CREATE_CHILD_SA' '$T'/west/pluto.log '$T'/east/pluto.log"
 
