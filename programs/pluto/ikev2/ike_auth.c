@@ -215,6 +215,12 @@ static bool local_signs(const struct ike_sa *ike)
 	return (a & AUTHBY_SECRET) == 0 && (a & (AUTHBY_RSASIG | AUTHBY_ECDSA)) != 0;
 }
 
+/* the peer may prove who it is with a signature (so it may need our CERTREQ) */
+static bool peer_may_sign(const struct ike_sa *ike)
+{
+	return (end_authby(ike, conn_that(ike->conn)) & (AUTHBY_RSASIG | AUTHBY_ECDSA)) != 0;
+}
+
 static bool is_sig_method(unsigned m)
 {
 	return m == IKEv2_AUTH_RSA || m == IKEv2_AUTH_DIGSIG || m == IKEv2_AUTH_ECDSA_SHA2_256_P256 ||
@@ -569,8 +575,10 @@ static void send_auth_request(struct ike_sa *ike, const uint8_t *body, size_t bo
 		put_certs(o, j);
 	uint8_t *certreq = NULL;
 	size_t certreq_len = 0;
-	if (j != NULL && conn_that(ike->conn)->config != NULL) {
-		/* ask for the responder's certificate unless its raw key is configured */
+	if (peer_may_sign(ike) && conn_that(ike->conn)->config != NULL) {
+		/* ask for the responder's certificate unless its raw key is
+		 * configured; decided by how the PEER authenticates, so a PSK
+		 * initiator asks a certificate responder too */
 		const struct conn_end *r = conn_that(ike->conn)->config;
 		bool raw = (r->rsasigkey != NULL && strncmp(r->rsasigkey, "%", 1) != 0) ||
 			   r->pubkey != NULL;
