@@ -144,8 +144,9 @@ int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_
 	}
 	int rc = report_problems(conf, cc, logger);
 	if (rc != CTL_RC_OK) {
+		/* "replaced" only when there is one to replace (ipsec add replaces) */
 		llog(logger, LOG_SEV_ERROR, "connection \"%s\" not %s: the configuration has errors", name,
-		     mode == CONN_REPLACE ? "replaced" : "added");
+		     mode == CONN_REPLACE && conn_by_name(name) != NULL ? "replaced" : "added");
 		return rc;
 	}
 	struct connection *old = conn_by_name(name);
