@@ -723,8 +723,10 @@ static void send_rekey_request(struct ike_sa *ike, struct child_sa *child, struc
 	}
 	ikev2_send_request(ike, o, len);
 	free(o);
-	llog(&child->logger, LOG_SEV_INFO, "sent CREATE_CHILD_SA request to rekey Child SA #%lu using #%lu {ESP <0x%08x%s}",
-	     old->serial, ike->serial, child->spi_in, r->ke != NULL ? " PFS" : "");
+	/* Libreswan's words; the rest for debugging */
+	llog(&child->logger, LOG_SEV_INFO, "sent CREATE_CHILD_SA request to rekey IPsec SA");
+	ldbg(&child->logger, "rekeying Child SA #%lu using #%lu {ESP <0x%08x%s}", old->serial,
+	     ike->serial, child->spi_in, r->ke != NULL ? " PFS" : "");
 }
 
 static void kegen_run(struct worker_job *w)
@@ -796,9 +798,8 @@ void child_rekey_initiate(struct child_sa *old)
 		child_sa_delete(old);
 		return;
 	}
-	llog(&old->logger, LOG_SEV_INFO, "initiating rekey to replace Child SA #%lu using IKE SA #%lu",
-	     old->serial, ike->serial);
 	struct child_sa *child = child_sa_new(ike);
+	llog(&child->logger, LOG_SEV_INFO, "initiating rekey to replace Child SA #%lu", old->serial);
 	child->local_ts = old->local_ts;
 	child->remote_ts = old->remote_ts;
 	child->transport = old->transport;

@@ -438,8 +438,8 @@ void ike_rekey_initiate(struct ike_sa *old)
 		ike_sa_delete(old);
 		return;
 	}
-	llog(&old->logger, LOG_SEV_INFO, "initiating rekey of IKE SA #%lu", old->serial);
 	struct ike_sa *ike = new_ike(old, true);
+	llog(&ike->logger, LOG_SEV_INFO, "initiating rekey to replace IKE SA #%lu", old->serial);
 	sa_add_ike(&old->eng->sas, ike);
 	diag_t d = offer_with_spi(old->conn, ike->ispi, &ike->offer);
 	if (d == NULL) {
@@ -484,8 +484,7 @@ static void kegen_done(struct ike_sa *ike, diag_t *d)
 	}
 	ikev2_send_request(old, o, len);
 	free(o);
-	llog(&old->logger, LOG_SEV_INFO, "sent CREATE_CHILD_SA request to rekey IKE SA #%lu (new IKE SA #%lu)",
-	     old->serial, ike->serial);
+	llog(&ike->logger, LOG_SEV_INFO, "sent CREATE_CHILD_SA request to rekey IKE SA");
 }
 
 static void rekey_timer_cb(void *arg)
