@@ -363,27 +363,6 @@ static void ccs_done(struct worker_job *w, bool cancelled)
 
 /* ---- the request ---- */
 
-static void jam_request(struct jambuf *b, const struct ike_message *m)
-{
-	jam_str(b, "processing decrypted CREATE_CHILD_SA request containing SK{");
-	const char *sep = "";
-	for (unsigned i = 0; i < m->nr_payloads; i++) {
-		const struct ike_payload *p = &m->payloads[i];
-		if (!p->inner)
-			continue;
-		jam_str(b, sep);
-		sep = ",";
-		if (p->type == IKEv2_NP_N) {
-			jam_str(b, "N(");
-			jam_ike_notify(b, p->u.n.type);
-			jam_char(b, ')');
-		} else {
-			jam_ike_payload(b, p->type);
-		}
-	}
-	jam_char(b, '}');
-}
-
 static void conn_clients(const struct ike_sa *ike, ip_subnet *local, ip_subnet *remote)
 {
 	const struct end *this = conn_this(ike->conn), *that = conn_that(ike->conn);
@@ -464,7 +443,8 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 	const struct ike_message *m = rx->m;
 	uint32_t msgid = m->hdr.msgid;
 	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
-		jam_request(b, m);
+		jam_str(b, "processing decrypted CREATE_CHILD_SA request containing ");
+		jam_inner_payloads(b, m);
 	}
 	const struct ike_payload *sa = ike_message_get(m, IKEv2_NP_SA);
 	const struct ike_payload *ni = ike_message_get(m, IKEv2_NP_Ni);
@@ -875,10 +855,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	struct ike_sa_choice choice;
 	if (sa == NULL) {
 		/* an error notification (NO_PROPOSAL_CHOSEN, TEMPORARY_FAILURE, ...) */
-		uint16_t why = 0;
-		for (unsigned i = 0; i < m->nr_payloads; i++)
-			if (m->payloads[i].type == IKEv2_NP_N && m->payloads[i].u.n.type < 16384)
-				why = m->payloads[i].u.n.type;
+		uint16_t why = ike_message_error_notify(m);
 		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
 			jam_str(b, "CREATE_CHILD_SA failed with ");
 			if (why != 0)

@@ -122,7 +122,8 @@ static bool conn_transport(const struct ike_sa *ike)
 }
 
 /* "SK{IDr,AUTH,SA,TSi,TSr}" */
-static void jam_inner_payloads(struct jambuf *b, const struct ike_message *m)
+/* "SK{IDi,AUTH,N(...),...}": the payloads that were inside the SK payload */
+void jam_inner_payloads(struct jambuf *b, const struct ike_message *m)
 {
 	jam_str(b, "SK{");
 	const char *sep = "";

@@ -509,10 +509,7 @@ void ike_rekey_response(struct ikev2_engine *e, struct ike_sa *old, struct ikev2
 	diag_t d = NULL;
 	struct ike_sa_choice choice;
 	if (sa == NULL) {
-		uint16_t why = 0;
-		for (unsigned i = 0; i < m->nr_payloads; i++)
-			if (m->payloads[i].type == IKEv2_NP_N && m->payloads[i].u.n.type < 16384)
-				why = m->payloads[i].u.n.type;
+		uint16_t why = ike_message_error_notify(m);
 		LLOG_JAMBUF(&old->logger, LOG_SEV_INFO, b) {
 			jam_str(b, "IKE SA rekey failed with ");
 			if (why != 0)

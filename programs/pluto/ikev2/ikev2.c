@@ -531,3 +531,12 @@ unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c)
 	free(v);
 	return count;
 }
+
+uint16_t ike_message_error_notify(const struct ike_message *m)
+{
+	uint16_t why = 0;
+	for (unsigned i = 0; i < m->nr_payloads; i++)
+		if (m->payloads[i].type == IKEv2_NP_N && m->payloads[i].u.n.type < 16384)
+			why = m->payloads[i].u.n.type;
+	return why;
+}

@@ -191,4 +191,9 @@ void send_delete_children(struct ike_sa *ike, struct child_sa *const *v, unsigne
 /* the initiator's "your AUTH is wrong" (RFC 7296 2.21.2), sent once */
 void send_auth_failed(struct ike_sa *ike);
 
+/* "SK{...}" naming the payloads found inside the SK payload (ike_auth.c) */
+void jam_inner_payloads(struct jambuf *b, const struct ike_message *m);
+/* the last error notify type (< 16384) in M, 0 if none (ikev2.c) */
+uint16_t ike_message_error_notify(const struct ike_message *m);
+
 #endif
