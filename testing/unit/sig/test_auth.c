@@ -27,6 +27,7 @@
 #include "auth/sigauth.h"
 #include "tern/crypto_pubkey.h"
 #include "tern/crypto_sig.h"
+#include "nss_testdb.h"
 
 #define OK(expr) do { diag_t d_ = (expr); \
 	if (d_ != NULL) { print_error("%s: %s\n", #expr, diag_str(d_)); diag_free(&d_); fail(); } } while (0)
@@ -35,104 +36,61 @@
 	if (strstr(diag_str(d_), (what)) == NULL) fail_msg("%s: '%s' lacks '%s'", #expr, diag_str(d_), (what)); \
 	diag_free(&d_); } while (0)
 
-static char dir[64];
-
-static int sh(const char *fmt, ...) TERN_PRINTF(1, 2);
-static int sh(const char *fmt, ...)
-{
-	char *cmd = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	int rc = system(cmd);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-	free(cmd);
-	return rc;
-}
-
-/* certutil -S: issue NICK with SUBJECT from CA (NULL: self-signed CA) in DB */
-static int issue(const char *db, const char *nick, const char *subject, const char *ca,
-		 int serial, const char *extra)
-{
-	if (ca == NULL)
-		return sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/%s -n %s -s '%s' -x "
-			  "-t CT,C,C -k rsa -g 2048 -Z SHA256 -v 12 -m %d -z %s/noise -2 "
-			  "--keyUsage certSigning,crlSigning >/dev/null 2>&1",
-			  dir, db, nick, subject, serial, dir);
-	return sh("certutil -S -d sql:%s/%s -n %s -s '%s' -c %s -t u,u,u -Z SHA256 -m %d "
-		  "-z %s/noise %s </dev/null >/dev/null 2>&1",
-		  dir, db, nick, subject, ca, serial, dir, extra);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/tern-test-auth-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	if (sh("mkdir %s/db %s/other && head -c 2048 /dev/urandom > %s/noise && "
-	       "certutil -N -d sql:%s/db --empty-password && "
-	       "certutil -N -d sql:%s/other --empty-password", dir, dir, dir, dir, dir) != 0)
+	if (testdb_create("tern-test-auth", "db", "other", NULL) != 0)
 		return -1;
 	int rc = 0;
-	rc |= issue("db", "ca", "CN=Tern Test CA, O=Tern, C=CA", NULL, 1, "");
-	rc |= issue("db", "east", "CN=east.example.org, O=Tern", "ca", 2,
+	rc |= testdb_issue("db", "ca", "CN=Tern Test CA, O=Tern, C=CA", NULL, 1, "");
+	rc |= testdb_issue("db", "east", "CN=east.example.org, O=Tern", "ca", 2,
 		    "-k rsa -g 2048 -v 12 --keyUsage digitalSignature,keyEncipherment "
 		    "--extKeyUsage serverAuth,clientAuth "
 		    "--extSAN dns:east.example.org,ip:192.0.2.2,email:east@example.org");
-	rc |= issue("db", "old", "CN=old.example.org", "ca", 3,
+	rc |= testdb_issue("db", "old", "CN=old.example.org", "ca", 3,
 		    "-k rsa -g 2048 -v 12 -w -13 --extSAN dns:old.example.org");
-	rc |= issue("db", "road", "CN=road.example.org", "ca", 4,
+	rc |= testdb_issue("db", "road", "CN=road.example.org", "ca", 4,
 		    "-k ec -q nistp256 -v 12 --keyUsage digitalSignature "
 		    "--extSAN dns:road.example.org");
-	rc |= issue("db", "badku", "CN=badku.example.org", "ca", 5,
+	rc |= testdb_issue("db", "badku", "CN=badku.example.org", "ca", 5,
 		    "-k rsa -g 2048 -v 12 --keyUsage keyEncipherment "
 		    "--extKeyUsage emailProtection");
-	rc |= issue("db", "ikeonly", "CN=ike.example.org", "ca", 12,
+	rc |= testdb_issue("db", "ikeonly", "CN=ike.example.org", "ca", 12,
 		    "-k rsa -g 2048 -v 12 --keyUsage digitalSignature --extKeyUsage ipsecIKE");
-	rc |= issue("other", "ca2", "CN=Other CA", NULL, 6, "");
-	rc |= issue("other", "stranger", "CN=stranger.example.org", "ca2", 7,
+	rc |= testdb_issue("other", "ca2", "CN=Other CA", NULL, 6, "");
+	rc |= testdb_issue("other", "stranger", "CN=stranger.example.org", "ca2", 7,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:stranger.example.org");
-	rc |= sh("certutil -L -d sql:%s/other -n stranger -r > %s/stranger.der", dir, dir);
+	rc |= testdb_sh("certutil -L -d sql:%s/other -n stranger -r > %s/stranger.der", testdb_dir, testdb_dir);
 	/* an intermediate CA and its leaf, exported then removed from the db:
 	 * the peer sends both in CERT payloads */
-	rc |= sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid -s 'CN=Tern Mid CA' "
+	rc |= testdb_sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid -s 'CN=Tern Mid CA' "
 		 "-c ca -t ,, -k rsa -g 2048 -Z SHA256 -v 12 -m 8 -z %s/noise -2 "
-		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", dir, dir);
-	rc |= issue("db", "leaf", "CN=leaf.example.org", "mid", 9,
+		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", testdb_dir, testdb_dir);
+	rc |= testdb_issue("db", "leaf", "CN=leaf.example.org", "mid", 9,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:leaf.example.org");
-	rc |= sh("certutil -L -d sql:%s/db -n mid -r > %s/mid.der && "
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n mid -r > %s/mid.der && "
 		 "certutil -L -d sql:%s/db -n leaf -r > %s/leaf.der && "
 		 "certutil -F -d sql:%s/db -n leaf && certutil -F -d sql:%s/db -n mid",
-		 dir, dir, dir, dir, dir, dir);
-	rc |= sh("certutil -L -d sql:%s/db -n east -r > %s/east.der", dir, dir);
-	rc |= sh("certutil -L -d sql:%s/db -n old -r > %s/old.der", dir, dir);
-	rc |= sh("certutil -L -d sql:%s/db -n badku -r > %s/badku.der", dir, dir);
+		 testdb_dir, testdb_dir, testdb_dir, testdb_dir, testdb_dir, testdb_dir);
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n east -r > %s/east.der", testdb_dir, testdb_dir);
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n old -r > %s/old.der", testdb_dir, testdb_dir);
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n badku -r > %s/badku.der", testdb_dir, testdb_dir);
 	/* an intermediate that stays, and our certificate under it */
-	rc |= sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid2 -s 'CN=Tern Mid2 CA' "
+	rc |= testdb_sh("printf 'y\\n\\ny\\n' | certutil -S -d sql:%s/db -n mid2 -s 'CN=Tern Mid2 CA' "
 		 "-c ca -t ,, -k rsa -g 2048 -Z SHA256 -v 12 -m 10 -z %s/noise -2 "
-		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", dir, dir);
-	rc |= issue("db", "inner", "CN=inner.example.org", "mid2", 11,
+		 "--keyUsage certSigning,crlSigning >/dev/null 2>&1", testdb_dir, testdb_dir);
+	rc |= testdb_issue("db", "inner", "CN=inner.example.org", "mid2", 11,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:inner.example.org");
-	rc |= sh("certutil -L -d sql:%s/db -n ca -r > %s/ca.der", dir, dir);
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n ca -r > %s/ca.der", testdb_dir, testdb_dir);
 	if (rc != 0)
 		return -1;
-	char *db = NULL;
-	if (asprintf(&db, "sql:%s/db", dir) < 0)
-		abort();
-	SECStatus s = NSS_InitReadWrite(db);
-	free(db);
-	return s == SECSuccess ? 0 : -1;
+	return testdb_open("db");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	NSS_Shutdown();
-	sh("rm -rf %s", dir);
+	testdb_remove();
 	return 0;
 }
 
@@ -144,7 +102,7 @@ struct file {
 static struct file slurp(const char *name)
 {
 	char *path = NULL;
-	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	assert_true(asprintf(&path, "%s/%s", testdb_dir, name) > 0);
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
 	struct file r = { malloc(65536), 0 };
@@ -647,7 +605,7 @@ static void test_certreq_chain(void **state)
 	/* SHA-1 of its SubjectPublicKeyInfo, as OpenSSL sees it */
 	char *cmd = NULL;
 	assert_true(asprintf(&cmd, "openssl x509 -inform DER -in %s/ca.der -pubkey -noout | "
-			     "openssl pkey -pubin -outform DER | sha1sum", dir) > 0);
+			     "openssl pkey -pubin -outform DER | sha1sum", testdb_dir) > 0);
 	FILE *p = popen(cmd, "r");
 	free(cmd);
 	char line[128] = "";
