@@ -342,6 +342,15 @@ const struct conn_config *ipsec_conf_find(const struct ipsec_conf *conf, const c
 void ipsec_conf_free(struct ipsec_conf **conf);
 
 /*
+ * A deep copy of a conn_config that outlives its ipsec_conf (pluto keeps
+ * one per connection): every string, subnet list, ID and extra keyword is
+ * duplicated; the problems list is not carried over.  Never fails (aborts
+ * when out of memory).  conn_config_clone_free() frees it and NULLs *c.
+ */
+struct conn_config *conn_config_clone(const struct conn_config *src);
+void conn_config_clone_free(struct conn_config **c);
+
+/*
  * The checks a conn must pass before it can be added (pluto's `ipsec add`
  * and `checkconfig` for auto=add|ondemand|start conns): left= and right=
  * set and not both %any, families consistent, subnets match their host

@@ -90,7 +90,25 @@ diag_t conf_apply_setup(const struct keyword *kw, const char *value,
 			struct config_setup *s);
 
 void conf_conn_defaults(struct conn_config *c);
+/* frees every heap field (the lists below, subnets, IDs, problems, extras) */
 void conf_conn_free_fields(struct conn_config *c);
+
+/*
+ * The char * fields of a conn_end and a conn_config, listed once: the
+ * free (values.c) and the clone (clone.c) both expand them, so a new
+ * string field is added here and nowhere else.
+ */
+#define CONN_END_STRING_FIELDS(X, e) \
+	X((e)->host_name) X((e)->cert) X((e)->ca) X((e)->rsasigkey) X((e)->pubkey) \
+	X((e)->ckaid) X((e)->updown) X((e)->addresspool) X((e)->xauthusername) \
+	X((e)->vti) X((e)->interface_ip)
+#define CONN_CONFIG_STRING_FIELDS(X, c) \
+	X((c)->name) X((c)->file) X((c)->ike) X((c)->esp) X((c)->ah) X((c)->ppk) \
+	X((c)->modecfgdns) X((c)->modecfgdomains) X((c)->modecfgbanner) \
+	X((c)->remote_peer_type) X((c)->vti_interface) X((c)->ipsec_interface) \
+	X((c)->sendca) X((c)->redirect_to) X((c)->accept_redirect_to) \
+	X((c)->sec_label) X((c)->connalias) X((c)->enable_tcp)
+void conf_free_extras(struct conf_extra *extras, unsigned nr);
 void conf_setup_defaults(struct config_setup *s);
 void conf_setup_free_fields(struct config_setup *s);
 

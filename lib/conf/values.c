@@ -682,7 +682,7 @@ static diag_t apply_extra(const struct keyword *kw, bool right, const char *valu
 	return NULL;
 }
 
-static void free_extras(struct conf_extra *extras, unsigned nr)
+void conf_free_extras(struct conf_extra *extras, unsigned nr)
 {
 	for (unsigned i = 0; i < nr; i++) {
 		free(extras[i].key);
@@ -904,21 +904,13 @@ void conf_conn_defaults(struct conn_config *c)
 	c->send_redirect = YNA_AUTO;
 }
 
+#define CONF_FREE_FIELD(f) free(f); (f) = NULL;
+
 static void end_free(struct conn_end *e)
 {
-	free(e->host_name);
+	CONN_END_STRING_FIELDS(CONF_FREE_FIELD, e)
 	free(e->subnets);
 	id_free(&e->id);
-	free(e->cert);
-	free(e->ca);
-	free(e->rsasigkey);
-	free(e->pubkey);
-	free(e->ckaid);
-	free(e->updown);
-	free(e->addresspool);
-	free(e->xauthusername);
-	free(e->vti);
-	free(e->interface_ip);
 	*e = (struct conn_end){ 0 };
 }
 
@@ -926,20 +918,11 @@ void conf_conn_free_fields(struct conn_config *c)
 {
 	end_free(&c->left);
 	end_free(&c->right);
-	char **strings[] = {
-		&c->name, &c->file, &c->ike, &c->esp, &c->ah, &c->ppk, &c->modecfgdns,
-		&c->modecfgdomains, &c->modecfgbanner, &c->remote_peer_type,
-		&c->vti_interface, &c->ipsec_interface, &c->sendca, &c->redirect_to,
-		&c->accept_redirect_to, &c->sec_label, &c->connalias, &c->enable_tcp,
-	};
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
-		free(*strings[i]);
-		*strings[i] = NULL;
-	}
+	CONN_CONFIG_STRING_FIELDS(CONF_FREE_FIELD, c)
 	free(c->problems);
 	c->problems = NULL;
 	c->nr_problems = 0;
-	free_extras(c->extras, c->nr_extras);
+	conf_free_extras(c->extras, c->nr_extras);
 	c->extras = NULL;
 	c->nr_extras = 0;
 }
@@ -979,6 +962,6 @@ void conf_setup_free_fields(struct config_setup *s)
 	free(s->virtual_private);
 	free(s->myvendorid);
 	free(s->global_redirect_to);
-	free_extras(s->extras, s->nr_extras);
+	conf_free_extras(s->extras, s->nr_extras);
 	*s = (struct config_setup){ 0 };
 }

@@ -4,8 +4,8 @@
 
 #include "tern/ctl.h"
 #include "conn/add.h"
-#include "conn/config_copy.h"
 #include "conn/orient.h"
+#include "conn/route.h"
 #include "server/iface.h"
 
 static int host_family(const struct conn_config *cc, const struct conn_end *other)
@@ -65,7 +65,7 @@ diag_t connection_from_config(const struct conn_config *src, struct connection *
 	if (d != NULL)
 		return d;
 	struct connection *c = connection_alloc(src->name);
-	const struct conn_config *cc = c->config = conn_config_copy(src);
+	const struct conn_config *cc = c->config = conn_config_clone(src);
 	diag_t warn = NULL;
 	for (int e = 0; e < 2 && warn == NULL; e++) {
 		const struct conn_end *ce = e == LEFT_END ? &cc->left : &cc->right;
@@ -167,6 +167,7 @@ int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_
 		connection_free(&old);
 	}
 	conn_table_add(c);
+	route_track(c);
 	log_added(c);
 	return CTL_RC_OK;
 }
@@ -190,12 +191,12 @@ void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 		if (conn_add_by_name(conf, cc->name, CONN_ADD, logger) != CTL_RC_OK)
 			continue;
 		/* auto=start: pluto initiates once everything listens
-		 * (ikev2/pluto_ikev2.c, pluto_ikev2_start_auto()) */
-		if (cc->autostart == AUTO_ONDEMAND) {
-			struct connection *c = conn_by_name(cc->name);
-			llog(&c->logger, LOG_SEV_INFO, "auto=%s: on-demand routing is not yet supported; connection only added",
-			     conn_auto_name(cc->autostart));
-		}
+		 * (ikev2/pluto_ikev2.c, pluto_ikev2_start_auto()); auto=ondemand
+		 * (and type=passthrough|drop|reject with auto=start) routes */
+		bool shunt = cc->type == CONN_TYPE_PASSTHROUGH || cc->type == CONN_TYPE_DROP ||
+			     cc->type == CONN_TYPE_REJECT;
+		if (cc->autostart == AUTO_ONDEMAND || (shunt && cc->autostart == AUTO_START))
+			(void)route_connection(conn_by_name(cc->name), logger);
 	}
 }
 

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn/config_copy.h"
 #include "conn/connections.h"
 
 /* ---- connection objects ---- */
@@ -56,7 +55,8 @@ void connection_free(struct connection **cp)
 	for (int e = 0; e < 2; e++)
 		id_free(&c->end[e].id);
 	struct conn_config *config = (struct conn_config *)c->config;
-	conn_config_copy_free(&config);
+	conn_config_clone_free(&config);
+	free(c->ike_sa);
 	free(c->name);
 	free(c);
 	*cp = NULL;

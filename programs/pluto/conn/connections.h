@@ -2,7 +2,7 @@
 /*
  * Connections: what pluto made of a `conn` section.  A connection is not
  * the config (it keeps a private copy of lib/conf's struct conn_config,
- * conn/config_copy.h, read-only) and not an SA (IKE SA and
+ * conn_config_clone(), read-only) and not an SA (IKE SA and
  * Child SA live in sa/, issue 3).  It adds what only the daemon knows:
  * its serial "$N", resolved host addresses (%defaultroute), the effective
  * identities, and which end is local (orientation).
@@ -41,6 +41,9 @@ struct connection {
 	int local;			/* LEFT_END / RIGHT_END, or -1: unoriented */
 	char iface[IF_NAMESIZE];	/* the local end's interface when oriented */
 	struct logger logger;		/* '"name": ' */
+	/* ike= as an IKE_SA_INIT SA payload, one allocation made on first use
+	 * (ikev2/ike_sa_init.c conn_ike_sa()); NULL: not yet */
+	struct ike_sa_payload *ike_sa;
 	/* table links */
 	struct connection *name_next, *serial_next;
 };
