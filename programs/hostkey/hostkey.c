@@ -18,10 +18,21 @@
  *   	# rsakey AwEAAb3xq
  *   	leftrsasigkey=0sAwEAAb3xq...
  *
- * ECDSA keys print "# ecdsakey KEYID" and "leftpubkey=0s<SPKI>" (Libreswan 5
- * prints leftecdsakey=, a keyword tern does not have); --pubkey prints any
- * key as the single line "leftpubkey=0s<SPKI>", as Libreswan 5.  Exit
- * codes: 0 done, 1 usage or NSS trouble, 20 no key matched (Libreswan's).
+ * ECDSA keys print "# ecdsakey KEYID" and "leftecdsakey=0s<x|y>" as
+ * Libreswan 5 does (the EC point without its 04 prefix; KEYID is the first
+ * 9 base64 characters of the CKAID); --pubkey prints any key as the single
+ * line "leftpubkey=0s<SPKI>", as Libreswan 5.
+ *
+ *   hostkey listcrls [--nssdir DIR]
+ *
+ * prints the CRLs in the database the way Libreswan's `ipsec listcrls`
+ * does ("List of CRLs:", then issuer / revoked certs / updates per CRL).
+ *
+ * Password-protected databases: --password PW, else the line
+ * "NSS Certificate DB:PW" (the token's name) of the password file
+ * $IPSEC_CONFDDIR/nsspassword (default /etc/ipsec.d/nsspassword), as
+ * pluto reads it.  Exit codes: 0 done, 1 usage or NSS trouble, 20 no key
+ * matched (Libreswan's).
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -34,8 +45,15 @@
 #include <pk11pub.h>
 #include <prerror.h>
 
+#include <cert.h>
+#include <certdb.h>
+#include <secder.h>
+#include <secoid.h>
+
+#include "auth/certs.h"
 #include "tern-config.h"
 #include "tern/crypto_pubkey.h"
+#include "tern/nsspassword.h"
 
 #define EXIT_NO_KEY 20
 
@@ -50,11 +68,29 @@ static const char *nss_error(void)
 
 static char *password_cb(PK11SlotInfo *slot, PRBool retry, void *arg)
 {
-	(void)slot;
 	(void)arg;
-	if (retry || password == NULL)
+	if (retry)
 		return NULL;
-	return PORT_Strdup(password);
+	if (password != NULL)
+		return PORT_Strdup(password);
+	/* the password file pluto reads */
+	const char *dir = getenv("IPSEC_CONFDDIR");
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s", dir != NULL && dir[0] != '\0' ? dir : NSSPASSWORD_DEFAULT_DIR,
+		     NSSPASSWORD_FILE_NAME) < 0)
+		abort();
+	char *pw = NULL;
+	diag_t d = nsspassword_from_file(path, PK11_GetTokenName(slot), &pw);
+	free(path);
+	if (d != NULL) {
+		fprintf(stderr, "%s: NSS password: %s\n", prog, diag_str(d));
+		diag_free(&d);
+		return NULL;
+	}
+	char *r = PORT_Strdup(pw);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	return r;
 }
 
 static PK11SlotInfo *open_db(const char *nssdir, bool rw)
@@ -84,8 +120,8 @@ static PK11SlotInfo *open_db(const char *nssdir, bool rw)
 		}
 	}
 	if (PK11_NeedLogin(slot) && PK11_Authenticate(slot, PR_TRUE, NULL) != SECSuccess) {
-		fprintf(stderr, "%s: NSS database %s needs a password (--password): %s\n", prog,
-			nssdir, nss_error());
+		fprintf(stderr, "%s: NSS database %s needs a password (--password, or the "
+			"nsspassword file): %s\n", prog, nssdir, nss_error());
 		exit(1);
 	}
 	return slot;
@@ -185,19 +221,50 @@ static bool hex_prefix_match(const char *hex, const char *want)
 	return true;
 }
 
+/* Libreswan's key ID: RSA, the RFC 3110 blob's; ECDSA, the CKAID's first
+ * 9 base64 characters */
+static diag_t key_id(SECKEYPublicKey *pub, char keyid[CRYPTO_KEYID_CHARS + 1])
+{
+	if (pub->keyType != ecKey)
+		return crypto_pubkey_keyid(pub, keyid);
+	uint8_t ckaid[CRYPTO_CKAID_SIZE];
+	diag_t d = crypto_pubkey_ckaid(pub, ckaid);
+	if (d != NULL)
+		return d;
+	char *b = crypto_base64_encode(CRYPTO_CSPAN(ckaid, sizeof(ckaid)));
+	snprintf(keyid, CRYPTO_KEYID_CHARS + 1, "%s", b);
+	free(b);
+	return NULL;
+}
+
+/* "0s" + base64 of the EC point without its 04 prefix (leftecdsakey=) */
+static diag_t ec_raw_text(const SECKEYPublicKey *pub, char **text)
+{
+	const SECItem *pt = &pub->u.ec.publicValue;
+	if (pt->len < 3 || (pt->len & 1) == 0 || pt->data[0] != 0x04)
+		return diag("EC point of %u octets is not uncompressed", pt->len);
+	char *b = crypto_base64_encode(CRYPTO_CSPAN(pt->data + 1, pt->len - 1));
+	if (asprintf(text, "0s%s", b) < 0)
+		abort();
+	free(b);
+	return NULL;
+}
+
 static int show_key(enum show what, SECKEYPublicKey *pub, bool pubkey)
 {
 	const char *side = what == SHOW_LEFT ? "left" : "right";
 	char keyid[CRYPTO_KEYID_CHARS + 1] = "";
-	diag_t d = crypto_pubkey_keyid(pub, keyid);
+	diag_t d = key_id(pub, keyid);
 	char *text = NULL;
 	if (d == NULL) {
 		if (what == SHOW_PEM)
 			d = crypto_pubkey_to_pem(pub, &text);
-		else if (pub->keyType == rsaKey && !pubkey)
+		else if (pubkey)
+			d = crypto_pubkey_to_0s_spki(pub, &text);
+		else if (pub->keyType == rsaKey)
 			d = crypto_pubkey_to_rsasigkey(pub, &text);
 		else
-			d = crypto_pubkey_to_0s_spki(pub, &text);
+			d = ec_raw_text(pub, &text);
 	}
 	if (d != NULL) {
 		fprintf(stderr, "%s: cannot encode the public key: %s\n", prog, diag_str(d));
@@ -211,7 +278,7 @@ static int show_key(enum show what, SECKEYPublicKey *pub, bool pubkey)
 	else if (pub->keyType == rsaKey)
 		printf("\t# rsakey %s\n\t%srsasigkey=%s\n", keyid, side, text);
 	else
-		printf("\t# ecdsakey %s\n\t%spubkey=%s\n", keyid, side, text);
+		printf("\t# ecdsakey %s\n\t%secdsakey=%s\n", keyid, side, text);
 	free(text);
 	return 0;
 }
@@ -236,7 +303,7 @@ static int showhostkey(const char *nssdir, enum show what, const char *ckaid, co
 			char hex[2 * CRYPTO_CKAID_SIZE + 1];
 			ckaid_of(n->key, hex);
 			char keyid[CRYPTO_KEYID_CHARS + 1] = "";
-			diag_t d = crypto_pubkey_keyid(pub, keyid);
+			diag_t d = key_id(pub, keyid);
 			diag_free(&d);
 			if (what == SHOW_LIST) {
 				printf("<%2d> %s keyid: %s ckaid: %s\n", line,
@@ -262,13 +329,54 @@ static int showhostkey(const char *nssdir, enum show what, const char *ckaid, co
 	return status;
 }
 
+/* ------------------------------------------------------------ listcrls */
+
+static void crl_time(const char *what, const SECItem *t)
+{
+	PRTime when;
+	if (t == NULL || t->len == 0 || DER_DecodeTimeChoice(&when, t) != SECSuccess)
+		return;
+	PRExplodedTime x;
+	PR_ExplodeTime(when, PR_GMTParameters, &x);
+	char buf[64];
+	PR_FormatTime(buf, sizeof(buf), "%a %b %d %H:%M:%S %Y", &x);
+	printf("%s%s\n", what, buf);
+}
+
+static int listcrls(const char *nssdir)
+{
+	PK11SlotInfo *slot = open_db(nssdir, false);
+	printf(" \nList of CRLs:\n \n");
+	CERTCrlHeadNode *head = NULL;
+	if (SEC_LookupCrls(CERT_GetDefaultCertDB(), &head, SEC_CRL_TYPE) == SECSuccess &&
+	    head != NULL) {
+		for (CERTCrlNode *n = head->first; n != NULL; n = n->next) {
+			if (n->crl == NULL)
+				continue;
+			CERTCrl *crl = &n->crl->crl;
+			JAMBUF(b, 1024);
+			jam_dn(&b, &crl->name);
+			unsigned entries = 0;
+			while (crl->entries != NULL && crl->entries[entries] != NULL)
+				entries++;
+			printf(" \nissuer: %s\nrevoked certs: %u\n", jambuf_str(&b), entries);
+			crl_time("updates: this ", &crl->lastUpdate);
+			crl_time("         next ", &crl->nextUpdate);
+		}
+		PORT_FreeArena(head->arena, PR_FALSE);
+	}
+	close_db(slot);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s newhostkey [--nssdir DIR] [--password PW] [--keytype rsa|ecdsa] [--bits N]\n"
 		"       %s showhostkey [--nssdir DIR] [--password PW]\n"
-		"              --list | --left | --right | --pem  [--pubkey] [--ckaid HEX | --rsaid KEYID]\n",
-		prog, prog);
+		"              --list | --left | --right | --pem  [--pubkey] [--ckaid HEX | --rsaid KEYID]\n"
+		"       %s listcrls [--nssdir DIR] [--password PW]\n",
+		prog, prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -374,6 +482,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		return showhostkey(nssdir, what, ckaid, rsaid, pubkey);
+	}
+	if (strcmp(verb, "listcrls") == 0) {
+		prog = "listcrls";
+		if (nshow > 0 || ckaid != NULL || rsaid != NULL) {
+			fprintf(stderr, "%s: takes no key options\n", prog);
+			return 1;
+		}
+		return listcrls(nssdir);
 	}
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, verb);
 	usage(stderr);

@@ -40,7 +40,7 @@ check "certutil -K shows the EC CKAID" grep -q "ec *$ec" <(certutil -K -d "sql:$
 # --- showhostkey --list
 "$IPSEC" showhostkey --nssdir "$db" --list >"$t/out" 2>&1
 check "list rsa: $(cat "$t/out")" grep -Eq "^< [12]> RSA keyid: AwEAA[A-Za-z0-9+/]{4} ckaid: $rsa$" "$t/out"
-check "list ecdsa: $(cat "$t/out")" grep -Eq "^< [12]> ECDSA keyid: B[A-Za-z0-9+/]{8} ckaid: $ec$" "$t/out"
+check "list ecdsa: $(cat "$t/out")" grep -Eq "^< [12]> ECDSA keyid: [A-Za-z0-9+/]{9} ckaid: $ec$" "$t/out"
 
 # the front-end's common options (as scenarios pass them) are accepted
 "$IPSEC" --rundir "$t/run" --config "$t/ipsec.conf" --secretsfile "$t/s" --nssdir "$db" \
@@ -60,7 +60,17 @@ check "keyid is the blob's first 9 base64 chars" test "${sigkey:2:9}" = "$keyid"
 "$IPSEC" showhostkey --nssdir "$db" --right --rsaid "$keyid" >"$t/out" 2>&1
 check "right by rsaid" grep -q $'^\trightrsasigkey=' "$t/out"
 "$IPSEC" showhostkey --nssdir "$db" --left --ckaid "$ec" >"$t/out" 2>&1
-check "left ecdsa: $(cat "$t/out")" grep -Eq $'^\tleftpubkey=0sMH[A-Za-z0-9+/]+=*$' "$t/out"
+# Libreswan 5: "# ecdsakey KEYID" and leftecdsakey= with the EC point
+# without its 04 prefix (P-384: 96 octets); KEYID from the CKAID
+check "left ecdsa line 1: $(cat "$t/out")" grep -Eq $'^\t# ecdsakey [A-Za-z0-9+/]{9}$' "$t/out"
+check "left ecdsa line 2" grep -Eq $'^\tleftecdsakey=0s[A-Za-z0-9+/]+=*$' "$t/out"
+ecraw=$(sed -n 's/^\tleftecdsakey=0s//p' "$t/out")
+check "leftecdsakey= is the 96-octet point" test "$(printf '%s' "$ecraw" | base64 -d | wc -c)" = 96
+eckeyid=$(sed -n 's/^\t# ecdsakey //p' "$t/out")
+check "ecdsa keyid = base64(CKAID)" test "$eckeyid" = "$(printf '%s' "$ec" | xxd -r -p | base64 | cut -c1-9)"
+check "list shows the same ecdsa keyid" grep -q "ECDSA keyid: $eckeyid ckaid: $ec" <("$IPSEC" showhostkey --nssdir "$db" --list)
+"$IPSEC" showhostkey --nssdir "$db" --left --pubkey --ckaid "$ec" >"$t/out" 2>&1
+check "left --pubkey ecdsa: $(cat "$t/out")" grep -Eq $'^\tleftpubkey=0sMH[A-Za-z0-9+/]+=*$' "$t/out"
 
 "$IPSEC" showhostkey --nssdir "$db" --left --pubkey --ckaid "$rsa" >"$t/out" 2>&1
 check "left --pubkey rsa: $(cat "$t/out")" grep -Eq $'^\tleftpubkey=0sMII[A-Za-z0-9+/]+=*$' "$t/out"
@@ -156,6 +166,69 @@ check "imported cert valid in db2" certutil -V -u V -d "sql:$db2" -n east.exampl
 check "imported key" grep -q "east.example.org" <(certutil -K -d "sql:$db2" 2>/dev/null)
 "$IPSEC" import "$t/east.p12" --nssdir "$db2" --password wrong >"$t/out" 2>&1
 check "import with a wrong password fails" test $? != 0
+
+# --- CRLs: ipsec ca revoke, ipsec listcrls, a revoked certificate
+"$IPSEC" listcrls --nssdir "$db2" >"$t/out" 2>&1
+check "listcrls, none: $(cat "$t/out")" test "$(tr -d ' \n' <"$t/out")" = "ListofCRLs:"
+"$IPSEC" ca revoke testca east.example.org --nssdir "$db" --crl "$t/testca.crl" >"$t/out" 2>&1
+check "revoke: $(cat "$t/out")" grep -Eq "^revoked 'east.example.org' \(serial [0-9]+\) in the CRL of CA 'testca'$" "$t/out"
+crlutil -I -d "sql:$db2" -i "$t/testca.crl" >"$t/out" 2>&1
+check "crlutil -I: $(cat "$t/out")" test $? = 0
+"$IPSEC" crls --nssdir "$db2" >"$t/out" 2>&1
+check "crls: issuer $(cat "$t/out")" grep -qx "issuer: CN=testca" "$t/out"
+check "crls: one revoked" grep -qx "revoked certs: 1" "$t/out"
+check "crls: this update" grep -Eq "^updates: this [A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9:]{8} [0-9]{4}$" "$t/out"
+check "crls: next update" grep -Eq "^         next [A-Z][a-z]{2} " "$t/out"
+certutil -V -u V -d "sql:$db2" -n east.example.org >"$t/out" 2>&1
+check "NSS now says revoked: $(cat "$t/out")" grep -q "revoked" "$t/out"
+"$IPSEC" fetchcrls >"$t/out" 2>&1
+rc=$?
+check "fetchcrls: rc $rc $(cat "$t/out")" test $rc = 1
+check "fetchcrls says why" grep -q "fetching CRLs from their distribution points is not supported" "$t/out"
+
+# --- a password-protected database: initnss --password writes the
+# nsspassword file, every tool opens the database with it
+export IPSEC_CONFDDIR=$t/ipsec.d
+dbp=$t/nsspw
+"$IPSEC" initnss --nssdir "$dbp" --password 'pass:word 1' >"$t/out" 2>&1
+check "initnss --password: $(cat "$t/out")" grep -q "wrote the password for 'NSS Certificate DB' to $t/ipsec.d/nsspassword" "$t/out"
+check "nsspassword line" grep -qx "NSS Certificate DB:pass:word 1" "$t/ipsec.d/nsspassword"
+check "nsspassword mode 600" test "$(stat -c %a "$t/ipsec.d/nsspassword")" = 600
+check "the db has a password" bash -c "! certutil -K -d 'sql:$dbp' </dev/null >/dev/null 2>&1"
+"$IPSEC" checknss --nssdir "$dbp" >"$t/out" 2>&1
+check "checknss with the password: $(cat "$t/out")" test $? = 0
+"$IPSEC" newhostkey --nssdir "$dbp" --bits 2048 >"$t/out" 2>&1
+pk=$(sed -n 's/^Generated RSA key pair with CKAID \([0-9a-f]\{40\}\).*/\1/p' "$t/out")
+check "newhostkey in a password db: $(cat "$t/out")" test -n "$pk"
+"$IPSEC" showhostkey --nssdir "$dbp" --left --ckaid "$pk" >"$t/out" 2>&1
+check "showhostkey in a password db: $(cat "$t/out")" grep -q $'^\tleftrsasigkey=0sAwEAA' "$t/out"
+"$IPSEC" ca create pwca --nssdir "$dbp" --bits 2048 >"$t/out" 2>&1
+check "ca create in a password db: $(cat "$t/out")" grep -q "created CA 'pwca'" "$t/out"
+"$IPSEC" ca issue pwca --nssdir "$dbp" --cn pw.example.org --bits 2048 >"$t/out" 2>&1
+check "ca issue in a password db: $(cat "$t/out")" grep -q "^issued 'pw.example.org'" "$t/out"
+check "its key is in the db" grep -q "pw.example.org" <(certutil -K -d "sql:$dbp" -f <(echo 'pass:word 1') 2>/dev/null)
+"$IPSEC" import "$t/east.p12" --nssdir "$dbp" --password pw >"$t/out" 2>&1
+check "import into a password db: $(cat "$t/out")" grep -q "east.example.org" <(certutil -K -d "sql:$dbp" -f <(echo 'pass:word 1') 2>/dev/null)
+"$IPSEC" ca revoke pwca pw.example.org --nssdir "$dbp" >"$t/out" 2>&1
+check "ca revoke in a password db: $(cat "$t/out")" grep -q "^revoked 'pw.example.org'" "$t/out"
+"$IPSEC" listcrls --nssdir "$dbp" >"$t/out" 2>&1
+check "listcrls in a password db: $(cat "$t/out")" grep -qx "issuer: CN=pwca" "$t/out"
+# a wrong password: every tool says so
+printf 'NSS Certificate DB:wrong\n' >"$t/ipsec.d/nsspassword"
+"$IPSEC" checknss --nssdir "$dbp" >"$t/out" 2>&1
+rc=$?
+check "checknss with a wrong password: rc $rc $(cat "$t/out")" test $rc = 1
+check "checknss names the problem" grep -q "does not open: .*SEC_ERROR_BAD_PASSWORD" "$t/out"
+"$IPSEC" showhostkey --nssdir "$dbp" --list >"$t/out" 2>&1
+rc=$?
+check "showhostkey with a wrong password: rc $rc $(cat "$t/out")" test $rc = 1
+check "showhostkey names the problem" grep -q "needs a password" "$t/out"
+"$IPSEC" showhostkey --nssdir "$dbp" --list --password 'pass:word 1' >"$t/out" 2>&1
+check "--password wins over the file: $(cat "$t/out")" grep -q "ckaid: $pk" "$t/out"
+"$IPSEC" initnss --nssdir "$t/nsspw2" --password >"$t/out" 2>&1
+rc=$?
+check "initnss --password without a value: rc $rc $(cat "$t/out")" test $rc = 2
+unset IPSEC_CONFDDIR
 
 echo "$pass passed, $failn failed"
 [ $failn = 0 ]

@@ -44,6 +44,7 @@ static const char usage[] =
 	"Usage: pluto [--config FILE] [--nofork] [--stderrlog] [--logfile FILE]\n"
 	"             [--rundir DIR] [--ctlsocket PATH] [--nssdir DIR]\n"
 	"             [--secretsfile FILE] [--listen ADDRESS]\n"
+	"             [--nsspassword PW] [--nsspasswordfile FILE]\n"
 	"             [--debug CLASSES] [--debug-all] [--debug-none]\n"
 	"             [--help] [--version]\n"
 	"\n"
@@ -57,6 +58,9 @@ static const char usage[] =
 	"  --nssdir DIR        NSS database directory (default /var/lib/ipsec/nss)\n"
 	"  --secretsfile FILE  secrets (default /etc/ipsec.secrets)\n"
 	"  --listen ADDRESS    listen on this address only\n"
+	"  --nsspassword PW    the NSS database's password\n"
+	"  --nsspasswordfile FILE  'NSS Certificate DB:PW' lines (default\n"
+	"                      /etc/ipsec.d/nsspassword)\n"
 	"  --debug CLASSES     all, base, crypt, private, none (comma separated)\n"
 	"The command line takes precedence over 'config setup'.\n";
 
@@ -100,7 +104,7 @@ static void parse_options(int argc, char **argv)
 {
 	enum { O_CONFIG = 256, O_NOFORK, O_STDERRLOG, O_LOGFILE, O_RUNDIR, O_CTLSOCKET,
 	       O_NSSDIR, O_SECRETSFILE, O_LISTEN, O_DEBUG, O_DEBUG_ALL, O_DEBUG_NONE,
-	       O_HELP, O_VERSION };
+	       O_HELP, O_VERSION, O_NSSPASSWORD, O_NSSPASSWORDFILE };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "nofork", no_argument, NULL, O_NOFORK },
@@ -111,6 +115,8 @@ static void parse_options(int argc, char **argv)
 		{ "nssdir", required_argument, NULL, O_NSSDIR },
 		{ "ipsecdir", required_argument, NULL, O_NSSDIR },	/* Libreswan's old name */
 		{ "secretsfile", required_argument, NULL, O_SECRETSFILE },
+		{ "nsspassword", required_argument, NULL, O_NSSPASSWORD },
+		{ "nsspasswordfile", required_argument, NULL, O_NSSPASSWORDFILE },
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "debug", required_argument, NULL, O_DEBUG },
 		{ "debug-all", no_argument, NULL, O_DEBUG_ALL },
@@ -150,6 +156,12 @@ static void parse_options(int argc, char **argv)
 		case O_SECRETSFILE:
 			pluto.secretsfile = optarg;
 			cmdline.secretsfile = true;
+			break;
+		case O_NSSPASSWORD:
+			pluto_nss_password(optarg, NULL);
+			break;
+		case O_NSSPASSWORDFILE:
+			pluto_nss_password(NULL, optarg);
 			break;
 		case O_LISTEN: {
 			diag_t d = ttoaddress_num(optarg, AF_UNSPEC, &pluto.listen);
