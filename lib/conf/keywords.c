@@ -138,7 +138,9 @@ const struct keyword conf_keywords[] = {
 
 	{ .name = "cat", .flags = XEND, .type = KT_BOOL },
 	{ .name = "autheap", .flags = XEND, ENUMS(autheap_names) },
-	{ .name = "ecdsakey", .flags = XEND, .type = KT_RSASIGKEY },
+	/* Libreswan 5's showhostkey spelling for ECDSA raw keys (0s + the EC
+	 * point): the same setting as leftpubkey= (pluto tells them apart) */
+	{ .name = "ecdsakey", .flags = END, .type = KT_RSASIGKEY, E(pubkey) },
 
 	/* ---- conn ---- */
 	{ .name = "also", .flags = CONN | KW_MULTI, .type = KT_ALSO },

@@ -48,6 +48,42 @@ diag_t auth_private_key_by_cert(CERTCertificate *cert, SECKEYPrivateKey **out)
 	return NULL;
 }
 
+/*
+ * leftecdsakey= (stored as leftpubkey=): "0s" + base64 of a raw EC point,
+ * x | y (as Libreswan 5's showhostkey prints it) or 04 | x | y, of P-256,
+ * P-384 or P-521.  No SubjectPublicKeyInfo has those lengths; an RFC 3110
+ * RSA blob could only for an RSA key below 1100 bits, which
+ * leftpubkey=/leftecdsakey= do not take.  *KEY stays NULL when V is not
+ * such a point.
+ */
+static diag_t ec_raw_key(const char *v, SECKEYPublicKey **key)
+{
+	if (strncmp(v, "0s", 2) != 0)
+		return NULL;
+	uint8_t *raw = NULL;
+	size_t len = 0;
+	diag_t d = crypto_base64_decode(v + 2, strlen(v + 2), &raw, &len);
+	if (d != NULL) {
+		diag_free(&d);
+		return NULL;	/* crypto_pubkey_parse() says what is wrong */
+	}
+	static const unsigned curves[] = { 256, 384, 521 };
+	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
+		size_t coord = (curves[i] + 7) / 8;
+		bool bare = len == 2 * coord;
+		bool prefixed = len == 2 * coord + 1 && raw[0] == 0x04;
+		if (!bare && !prefixed)
+			continue;
+		uint8_t point[1 + 2 * 66];
+		point[0] = 0x04;
+		memcpy(point + 1, raw + (prefixed ? 1 : 0), 2 * coord);
+		d = crypto_pubkey_from_ec_point(curves[i], CRYPTO_CSPAN(point, 1 + 2 * coord), key);
+		break;
+	}
+	free(raw);
+	return d;
+}
+
 static bool no_key_value(const char *v)
 {
 	return v == NULL || v[0] == '\0' || strcmp(v, "%cert") == 0 || strcmp(v, "%none") == 0 ||
@@ -67,7 +103,9 @@ diag_t auth_end_peer_key(const struct conn_end *end, const char *side, SECKEYPub
 		return NULL;
 	}
 	SECKEYPublicKey *k = NULL;
-	diag_t d = crypto_pubkey_parse(v, &k);
+	diag_t d = strcmp(kw, "pubkey") == 0 ? ec_raw_key(v, &k) : NULL;
+	if (d == NULL && k == NULL)
+		d = crypto_pubkey_parse(v, &k);
 	if (d != NULL)
 		return diag_prefix(d, "%s%s=", side, kw);
 	if (strcmp(kw, "rsasigkey") == 0 && k->keyType != rsaKey) {

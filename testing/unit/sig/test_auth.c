@@ -249,6 +249,21 @@ static void test_keys_by_ckaid(void **state)
 	assert_true(crypto_pubkey_equal(peer, ec));
 	crypto_pubkey_free(&peer);
 	free(spki);
+	/* leftecdsakey= (stored as pubkey): the raw point as Libreswan 5's
+	 * showhostkey prints it (x | y), and with its 04 prefix */
+	const SECItem *pt = &ec->u.ec.publicValue;
+	assert_int_equal(pt->len, 65);
+	for (int prefixed = 0; prefixed <= 1; prefixed++) {
+		char *b64 = crypto_base64_encode(CRYPTO_CSPAN(pt->data + 1 - prefixed,
+							      pt->len - 1 + prefixed));
+		char text[200];
+		snprintf(text, sizeof(text), "0s%s", b64);
+		free(b64);
+		struct conn_end raw = { .pubkey = text };
+		OK(auth_end_peer_key(&raw, "right", &peer));
+		assert_true(crypto_pubkey_equal(peer, ec));
+		crypto_pubkey_free(&peer);
+	}
 	SECKEY_DestroyPublicKey(ec);
 	CERT_DestroyCertificate(road);
 
