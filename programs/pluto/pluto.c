@@ -23,6 +23,7 @@
 #include "tern/log.h"
 #include "tern-config.h"
 #include "auth/secrets_store.h"
+#include "auth/sigauth.h"
 #include "conn/add.h"
 #include "conn/connections.h"
 #include "ctl/ctl_server.h"
@@ -354,6 +355,8 @@ int main(int argc, char **argv)
 		pidfile_remove();
 		exit(PLUTO_EXIT_NSS_FAIL);
 	}
+	if (pluto_setup != NULL)
+		auth_revocation_warnings(pluto_setup, &global_logger);
 #ifdef HAVE_TERN_CRYPTO
 	d = crypto_selftest(&global_logger);
 	if (d == NULL)

@@ -230,3 +230,27 @@ diag_t auth_verify_peer_sig(const struct conn_end *remote, unsigned authby, cons
 		CERT_DestroyCertificate(cert);
 	return d;
 }
+
+void auth_revocation_warnings(const struct config_setup *cs, const struct logger *logger)
+{
+	static const char *const ocsp_extras[] = {
+		"ocsp-uri", "ocsp-trustname", "ocsp-cache-size", "ocsp-cache-min-age",
+		"ocsp-cache-max-age", "ocsp-method",
+	};
+	if (cs->ocsp_enable || cs->ocsp_strict)
+		llog(logger, LOG_SEV_WARNING,
+		     "%s=yes: OCSP is not supported yet; certificates are checked against the "
+		     "CRLs in the NSS database only", cs->ocsp_enable ? "ocsp-enable" : "ocsp-strict");
+	for (size_t i = 0; i < sizeof(ocsp_extras) / sizeof(ocsp_extras[0]); i++)
+		if (config_setup_extra(cs, ocsp_extras[i]) != NULL)
+			llog(logger, LOG_SEV_WARNING, "%s=: OCSP is not supported yet; ignored",
+			     ocsp_extras[i]);
+	if (cs->crl_strict)
+		llog(logger, LOG_SEV_WARNING,
+		     "crl-strict=yes: not enforced yet; a certificate whose CA has no CRL in the "
+		     "NSS database is accepted (a revoked one never is)");
+	if (cs->crlcheckinterval_ms != 0)
+		llog(logger, LOG_SEV_WARNING,
+		     "crlcheckinterval=: CRLs are not fetched; import them with 'crlutil -I' "
+		     "('ipsec fetchcrls' explains)");
+}
