@@ -26,6 +26,7 @@
 #include "auth/sigauth.h"
 #include "conn/add.h"
 #include "conn/connections.h"
+#include "conn/route.h"
 #include "ctl/ctl_server.h"
 #include "ikev2/pluto_ikev2.h"
 #include "kernel/kernel.h"
@@ -424,6 +425,7 @@ int main(int argc, char **argv)
 
 	llog(&global_logger, LOG_SEV_INFO, "shutting down");
 	loop_notify_stopping();
+	route_shutdown();	/* before the SAs go: no trap comes back */
 	pluto_ikev2_stop();
 	connection_free_hook = NULL;
 	conn_table_clear();

@@ -5,6 +5,7 @@
 
 #include "tern/conf.h"
 #include "conn/connections.h"
+#include "conn/route.h"
 #include "conn/show.h"
 #include "pluto.h"
 
@@ -213,7 +214,8 @@ void show_connection(struct show *s, const struct connection *c)
 		jam(&b, "\"%s\": ", c->name);
 		jam_connection_ends(&b, c);
 		/* the routing field says "unoriented" until an end is local */
-		jam(&b, "; %s; my_ip=unset; their_ip=unset;", conn_oriented(c) ? "unrouted" : "unoriented");
+		jam(&b, "; %s; my_ip=unset; their_ip=unset;",
+		    conn_oriented(c) ? routing_story(conn_routing(c)) : "unoriented");
 		show_jambuf(s, &b);
 	}
 	LINE(s, c, b) {
@@ -345,7 +347,7 @@ tail:
 		}
 	}
 	LINE(s, c, b) {
-		jam_str(b, "routing: unrouted;");
+		jam(b, "routing: %s;", routing_name(conn_routing(c)));
 	}
 	LINE(s, c, b) {
 		jam(b, "conn serial: $%lu;", c->serial);
@@ -372,7 +374,7 @@ void show_connections_footer(struct show *s, size_t shown)
 {
 	if (shown > 0)
 		show_line(s, "%s", "");
-	show_line(s, "Total IPsec connections: loaded %zu, active 0", conn_count());
+	show_line(s, "Total IPsec connections: loaded %zu, active %u", conn_count(), route_nr_tunnels());
 }
 
 void show_connections(struct show *s)

@@ -8,6 +8,7 @@
 #include "auth/secrets_store.h"
 #include "conn/add.h"
 #include "conn/connections.h"
+#include "conn/route.h"
 #include "conn/show.h"
 #include "ikev2/pluto_ikev2.h"
 #include "ctl/ctl_server.h"
@@ -55,15 +56,6 @@ static int cmd_debug(const struct ctl_request *req)
 	return CTL_RC_OK;
 }
 
-static int not_yet(const struct ctl_request *req, const char *what)
-{
-	int rc = need_connection(req->name);
-	if (rc != CTL_RC_OK)
-		return rc;
-	struct connection *c = conn_by_name_or_serial(req->name);
-	llog(&c->logger, LOG_SEV_ERROR, "%s is not yet supported by this pluto (no IKE negotiation yet)", what);
-	return CTL_RC_NOT_SUPPORTED;
-}
 
 int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const char **text)
 {
@@ -126,11 +118,16 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_TERMINATE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		route_terminating(conn_by_name_or_serial(req->name));
 		return pluto_ikev2_terminate(conn_by_name_or_serial(req->name));
 	case CTL_ROUTE:
-		return not_yet(req, "routing");
+		if (need_connection(req->name) != CTL_RC_OK)
+			return CTL_RC_UNKNOWN_NAME;
+		return route_connection(conn_by_name_or_serial(req->name), &global_logger);
 	case CTL_UNROUTE:
-		return not_yet(req, "unrouting");
+		if (need_connection(req->name) != CTL_RC_OK)
+			return CTL_RC_UNKNOWN_NAME;
+		return unroute_connection(conn_by_name_or_serial(req->name), &global_logger);
 	case CTL_LOG:
 	case CTL_RESULT:
 		break;

@@ -574,6 +574,9 @@ static void send_auth_request(struct ike_sa *ike, const uint8_t *body, size_t bo
 	ike_put_payload(&o->b, &p);
 	if (j != NULL)
 		put_certs(o, j);
+	/* no IKE SA with this peer yet: stale ones it may keep can go */
+	if (initial_contact_wanted(ike))
+		out_notify(o, v2N_INITIAL_CONTACT, NULL, 0);
 	uint8_t *certreq = NULL;
 	size_t certreq_len = 0;
 	if (peer_may_sign(ike) && conn_that(ike->conn)->config != NULL) {
@@ -806,6 +809,7 @@ static void initiator_authenticated(struct ike_sa *ike, const struct ike_message
 	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
 		jam_auth_peer(b, ike, story);
 	}
+	initial_contact_established(ike, false);	/* uniqueids */
 	struct child_sa *child = proposed_child(ike);
 	if (child == NULL) {
 		ike_whack_done(ike, ike->child_failed ? CTL_RC_FATAL : CTL_RC_OK);
@@ -1235,6 +1239,8 @@ static void responder_authenticated(struct ike_sa *ike, const struct ike_message
 	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
 		jam_auth_peer(b, ike, story);
 	}
+	/* the peer's stale SAs go before the new Child SA's policies come */
+	initial_contact_established(ike, ike_message_get_notify(m, v2N_INITIAL_CONTACT) != NULL);
 	struct child_sa *child = NULL;
 	uint16_t child_error = responder_child(ike, m, &child);
 	if (child != NULL && child_error == 0) {

@@ -180,6 +180,95 @@ static void log_rekeyed(struct ike_sa *ike, struct ike_sa *old)
 	}
 }
 
+/* -1, 0, 1: nonces compare as big-endian numbers, a shorter one first */
+static int nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	if (a_len != b_len)
+		return a_len < b_len ? -1 : 1;
+	int r = memcmp(a, b, a_len);
+	return r < 0 ? -1 : r > 0;
+}
+
+bool ike_rekey_lowest_nonce(const uint8_t *a1, size_t a1_len, const uint8_t *a2, size_t a2_len,
+			    const uint8_t *b1, size_t b1_len, const uint8_t *b2, size_t b2_len)
+{
+	const uint8_t *a = a1, *b = b1;
+	size_t al = a1_len, bl = b1_len;
+	if (nonce_cmp(a2, a2_len, a, al) < 0) {
+		a = a2;
+		al = a2_len;
+	}
+	if (nonce_cmp(b2, b2_len, b, bl) < 0) {
+		b = b2;
+		bl = b2_len;
+	}
+	return nonce_cmp(a, al, b, bl) < 0;
+}
+
+/* the new IKE SA of OLD that the peer's rekey made (we responded), or
+ * of ours (INITIATOR); NULL: none */
+static struct ike_sa *rekey_successor(struct ike_sa *old, bool initiator)
+{
+	if (initiator) {
+		struct ike_sa *s = old->rekey_new != 0 ? sa_ike_by_serial(&old->eng->sas, old->rekey_new) : NULL;
+		return s != NULL && s->rekey_of == old->serial && s->initiator ? s : NULL;
+	}
+	size_t n;
+	struct ike_sa **v = sa_ike_sorted(&old->eng->sas, &n);
+	struct ike_sa *found = NULL;
+	for (size_t i = 0; i < n && found == NULL; i++)
+		if (v[i]->rekey_of == old->serial && !v[i]->initiator)
+			found = v[i];
+	free(v);
+	return found;
+}
+
+/*
+ * Both ends rekeyed OLD at once (RFC 7296 2.8.2) and both new IKE SAs are
+ * established here: OURS (we initiated) and THEIRS.  The one whose
+ * exchange has the lowest of the four nonces is redundant; its creator
+ * deletes it, the Child SAs go to the other, and the initiator of the
+ * surviving one deletes OLD.  Both ends come to the same verdict.
+ */
+static void resolve_collision(struct ike_sa *old, struct ike_sa *ours, struct ike_sa *theirs)
+{
+	bool ours_lowest = ike_rekey_lowest_nonce(ours->ni, ours->ni_len, ours->nr, ours->nr_len,
+						   theirs->ni, theirs->ni_len, theirs->nr, theirs->nr_len);
+	if (ours_lowest) {
+		llog(&ours->logger, LOG_SEV_INFO,
+		     "simultaneous rekey of IKE SA #%lu with the peer's #%lu: ours has the lowest nonce, deleting it",
+		     old->serial, theirs->serial);
+		move_children(ours, theirs);
+		old->rekey_new = 0;
+		send_delete_ike(ours);
+		ike_sa_delete(ours);
+		/* the peer deletes OLD */
+		return;
+	}
+	llog(&ours->logger, LOG_SEV_INFO,
+	     "simultaneous rekey of IKE SA #%lu with the peer's #%lu: the peer's has the lowest nonce, the peer deletes it",
+	     old->serial, theirs->serial);
+	move_children(theirs, ours);
+	move_children(old, ours);
+	send_delete_ike(old);
+	ike_sa_delete(old);
+}
+
+void ike_rekey_collision_delete(struct ike_sa *ike)
+{
+	if (ike->rekey_of == 0 || ike->children == NULL)
+		return;
+	struct ike_sa *old = sa_ike_by_serial(&ike->eng->sas, ike->rekey_of);
+	if (old == NULL)
+		return;
+	struct ike_sa *other = rekey_successor(old, !ike->initiator);
+	if (other == NULL || other == ike)
+		return;
+	ldbg(&ike->logger, "the redundant IKE SA of a rekey collision: its Child SAs move to #%lu",
+	     other->serial);
+	move_children(ike, other);
+}
+
 static void rekey_done(struct worker_job *w, bool cancelled)
 {
 	struct ike_rekey_job *j = (struct ike_rekey_job *)w;
@@ -226,6 +315,10 @@ static void rekey_done(struct worker_job *w, bool cancelled)
 				move_children(old, ike);
 				ike_set_state(ike, ESTABLISHED_IKE_SA);
 				log_rekeyed(ike, old);
+				/* our own rekey of OLD finished first: a collision */
+				struct ike_sa *ours = rekey_successor(old, true);
+				if (ours != NULL && ours->state == ESTABLISHED_IKE_SA)
+					resolve_collision(old, ours, ike);
 			}
 			free(o);
 		} else {
@@ -237,9 +330,19 @@ static void rekey_done(struct worker_job *w, bool cancelled)
 			move_children(old, ike);
 			ike_set_state(ike, ESTABLISHED_IKE_SA);
 			log_rekeyed(ike, old);
-			/* the old IKE SA goes: its Child SAs are ours now */
-			send_delete_ike(old);
-			ike_sa_delete(old);
+			struct ike_sa *theirs = rekey_successor(old, false);
+			if (theirs != NULL && theirs->state == ESTABLISHED_IKE_SA) {
+				resolve_collision(old, ike, theirs);
+			} else if (theirs != NULL) {
+				/* the peer's rekey of OLD is still being answered:
+				 * resolved when it is established */
+				ldbg(&ike->logger, "the peer is rekeying IKE SA #%lu too (#%lu)", old->serial,
+				     theirs->serial);
+			} else {
+				/* the old IKE SA goes: its Child SAs are ours now */
+				send_delete_ike(old);
+				ike_sa_delete(old);
+			}
 		}
 	}
 	diag_free(&j->diag);
@@ -350,14 +453,8 @@ void ike_rekey_respond(struct ikev2_engine *e, struct ike_sa *old, struct ikev2_
 /* the new IKE SA of our IKE rekey of OLD in flight, if any */
 static struct ike_sa *rekeying(struct ike_sa *old)
 {
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&old->eng->sas, &n);
-	struct ike_sa *found = NULL;
-	for (size_t i = 0; i < n && found == NULL; i++)
-		if (v[i]->rekey_of == old->serial && v[i]->state != ESTABLISHED_IKE_SA)
-			found = v[i];
-	free(v);
-	return found;
+	struct ike_sa *s = rekey_successor(old, true);
+	return s != NULL && s->state != ESTABLISHED_IKE_SA ? s : NULL;
 }
 
 /* the established IKE SA that replaced OLD (the peer rekeyed it), if any */
@@ -413,6 +510,13 @@ void ike_rekey_forget(struct ike_sa *ike)
 		ike->eng->ops->timer_cancel(ike->eng->ctx, ike->rekey_timer);
 		ike->rekey_timer = NULL;
 	}
+	/* our rekey of IKE in flight dies with it */
+	struct ike_sa *s = rekeying(ike);
+	ike->rekey_new = 0;
+	if (s != NULL) {
+		ldbg(&ike->logger, "dropping IKE SA #%lu, the rekey in flight", s->serial);
+		ike_sa_delete(s);
+	}
 }
 
 static void kegen_done(struct ike_sa *ike, diag_t *d);
@@ -441,6 +545,7 @@ void ike_rekey_initiate(struct ike_sa *old)
 	struct ike_sa *ike = new_ike(old, true);
 	llog(&ike->logger, LOG_SEV_INFO, "initiating rekey to replace IKE SA #%lu", old->serial);
 	sa_add_ike(&old->eng->sas, ike);
+	old->rekey_new = ike->serial;
 	diag_t d = offer_with_spi(old->conn, ike->ispi, &ike->offer);
 	if (d == NULL) {
 		/* our KE: the group of the IKE SA being replaced */

@@ -77,6 +77,7 @@ void ikev2_engine_free(struct ikev2_engine **ep)
 	for (size_t i = 0; i < n; i++)
 		ike_sa_delete(v[i]);
 	free(v);
+	revival_free_engine(e);
 	sa_table_free(&e->sas);
 	crypto_wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
@@ -150,12 +151,16 @@ void child_sa_delete(struct child_sa *c)
 void ike_set_state(struct ike_sa *ike, enum ike_sa_state s)
 {
 	struct sa_table *t = &ike->eng->sas;
-	if (ike->state == ESTABLISHED_IKE_SA && s != ESTABLISHED_IKE_SA)
+	if (ike->state == ESTABLISHED_IKE_SA && s != ESTABLISHED_IKE_SA) {
 		t->nr_ike_established--;
+		initial_contact_index(ike, false);
+	}
 	if (s == ESTABLISHED_IKE_SA && ike->state != ESTABLISHED_IKE_SA) {
 		t->nr_ike_established++;
 		ike_rekey_schedule(ike);
 		liveness_start(ike);
+		revival_reset(ike->eng, ike->conn);
+		initial_contact_index(ike, true);
 	}
 	bool halfopen = s == IKE_SA_INIT_R0 || s == IKE_SA_INIT_R;
 	if (halfopen && !ike->counted_halfopen) {
@@ -201,8 +206,11 @@ void ike_sa_delete(struct ike_sa *ike)
 	free(ike->init_r);
 	free(ike->req.pkt);
 	free(ike->last_resp);
+	struct connection *conn = ike->conn;
 	crypto_wipe(ike, sizeof(*ike));
 	free(ike);
+	if (e->ops->ike_gone != NULL)
+		e->ops->ike_gone(e->ctx, conn);
 }
 
 /* ---- key exchange jobs ---- */
@@ -512,6 +520,8 @@ unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c)
 {
 	size_t n;
 	unsigned count = 0;
+	if (revival_cancel(e, c))
+		llog(&c->logger, LOG_SEV_INFO, "cancelling the scheduled revival");
 	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ike_sa *ike = v[i];

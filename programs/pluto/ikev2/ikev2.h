@@ -93,6 +93,9 @@ struct ikev2_ops {
 	/* the whack request that started a negotiation is over: RC */
 	void (*whack_done)(void *ctx, struct log_client *client, int rc);
 	const struct ikev2_kernel_ops *kernel;
+	/* optional: an IKE SA of C was deleted, its Child SAs first (pluto:
+	 * a negotiation that ends without a Child SA failed, conn/route.h) */
+	void (*ike_gone)(void *ctx, struct connection *c);
 };
 
 struct ikev2_engine {

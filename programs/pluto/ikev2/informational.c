@@ -123,6 +123,10 @@ void process_informational_request(struct ikev2_engine *e, struct ike_sa *ike, s
 	if (delete_ike) {
 		respond(ike, msgid, NULL, 0);
 		llog(&ike->logger, LOG_SEV_INFO, "received Delete SA payload: deleting IKE SA");
+		/* a redundant IKE SA of a rekey collision: its Child SAs stay */
+		ike_rekey_collision_delete(ike);
+		/* auto=start: the connection comes back (revival.c) */
+		(void)revival_ike_died(ike, "was deleted by the peer");
 		ike_sa_delete(ike);
 		return;
 	}

@@ -173,12 +173,47 @@ void ike_rekey_initiate(struct ike_sa *old);
 /* ikelifetime - rekeymargin (- fuzz on the initiator); when established */
 void ike_rekey_schedule(struct ike_sa *ike);
 void ike_rekey_forget(struct ike_sa *ike);
+/* the peer deletes IKE: when it is the redundant new IKE SA of a rekey
+ * collision, its Child SAs move to the surviving one first */
+void ike_rekey_collision_delete(struct ike_sa *ike);
+/* of two rekeys of one IKE SA, whether the exchange with nonces A1, A2 has
+ * the lowest of the four (RFC 7296 2.8.2) */
+bool ike_rekey_lowest_nonce(const uint8_t *a1, size_t a1_len, const uint8_t *a2, size_t a2_len,
+			    const uint8_t *b1, size_t b1_len, const uint8_t *b2, size_t b2_len);
 
 /* ---- liveness.c ---- */
 void liveness_start(struct ike_sa *ike);	/* established: dpddelay= timer */
 void liveness_stop(struct ike_sa *ike);
 /* our request on the established IKE SA timed out: tear down, revive auto=start */
 void liveness_failed(struct ike_sa *ike);
+
+/* ---- revival.c: auto=start (and ondemand) conns come back, with backoff ---- */
+#define REVIVAL_DELAY_STEP_MS 5000	/* Libreswan: 0, 5, 10, ... seconds */
+#define REVIVAL_DELAY_MAX_MS 300000	/* at most 5 minutes apart */
+uint64_t revival_delay_ms(unsigned attempt);	/* attempt 1: 0 */
+bool revival_wanted(const struct connection *c);
+/* schedule the next attempt for C (logs on LOGGER); false: not wanted */
+bool revival_schedule(struct ikev2_engine *e, struct connection *c, const struct logger *logger,
+		      const char *subplot);
+/* IKE (still in the table) dies of a failure: revive its connection unless
+ * another IKE SA of it is there */
+bool revival_ike_died(struct ike_sa *ike, const char *subplot);
+void revival_reset(struct ikev2_engine *e, const struct connection *c);	/* it is up */
+bool revival_cancel(struct ikev2_engine *e, const struct connection *c);	/* ipsec down */
+unsigned revival_attempt(struct ikev2_engine *e, const struct connection *c);
+bool revival_pending(struct ikev2_engine *e, const struct connection *c);
+void revival_free_engine(struct ikev2_engine *e);
+
+/* ---- initial_contact.c: INITIAL_CONTACT (RFC 7296 2.4) and uniqueids ---- */
+/* our first IKE_AUTH to this peer: no other IKE SA with it is established */
+bool initial_contact_wanted(const struct ike_sa *ike);
+/* IKE (just established by IKE_AUTH) replaces the peer's other IKE SAs and
+ * their Child SAs: all of them after INITIAL_CONTACT, else those with the
+ * same peer ID when uniqueids=yes */
+void initial_contact_established(struct ike_sa *ike, bool initial_contact);
+extern bool ikev2_uniqueids;	/* config setup uniqueids= (default yes) */
+/* the index by peer ID: IKE entered (true) or left (false) ESTABLISHED_IKE_SA */
+void initial_contact_index(struct ike_sa *ike, bool established);
 
 /* ---- informational.c ---- */
 ikev2_handler_fn process_informational_request;

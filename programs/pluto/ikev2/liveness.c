@@ -5,7 +5,7 @@
  * INFORMATIONAL request goes out; it is retransmitted like any request,
  * and when retransmit-timeout passes without an answer the IKE SA and its
  * Child SAs are torn down ("liveness action"), and an auto=start
- * connection is initiated again (revival).
+ * connection is initiated again (revival.c: at once, then backing off).
  */
 #include "tern/ctl.h"
 #include "ikev2/internal.h"
@@ -68,17 +68,12 @@ static void on_timer(void *arg)
 
 void liveness_failed(struct ike_sa *ike)
 {
-	struct ikev2_engine *e = ike->eng;
-	struct connection *c = ike->conn;
-	bool revive = c->config != NULL && c->config->autostart == AUTO_START;
+	bool revive = revival_wanted(ike->conn);
 	llog(&ike->logger, LOG_SEV_INFO, "liveness action - %s",
 	     revive ? "restarting all connections that share this peer" : "clearing connection");
-	if (revive)
-		llog(&ike->logger, LOG_SEV_INFO, "connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds");
 	ike_whack_done(ike, CTL_RC_NORETRANSMISSION);
+	/* the schedule (revival.c): attempt 1 at once, then backing off */
+	if (revive)
+		(void)revival_ike_died(ike, "timed out");
 	ike_sa_delete(ike);
-	if (revive) {
-		struct ikev2_initiate_opts opts = { .childless = false };
-		(void)ikev2_initiate(e, c, NULL, &opts);
-	}
 }

@@ -10,10 +10,12 @@
 #include "tern/ctl.h"
 #include "auth/secrets_store.h"
 #include "conn/connections.h"
+#include "conn/route.h"
 #include "conn/show.h"
 #include "ctl/ctl_server.h"
 #include "ikev2/ikev2.h"
 #include "ikev2/pluto_ikev2.h"
+#include "ikev2/internal.h"
 #include "kernel/kernel.h"
 #include "pluto.h"
 #include "server/iface.h"
@@ -356,6 +358,7 @@ static diag_t k_add_policies(void *ctx, const ip_subnet *local_client, const ip_
 			return d;
 		}
 	}
+	route_policies_added(reqid, local_client, remote_client);
 	return NULL;
 }
 
@@ -363,11 +366,12 @@ static diag_t k_del_policies(void *ctx, const ip_subnet *local_client, const ip_
 			     uint32_t reqid)
 {
 	(void)ctx;
-	(void)reqid;
 	struct kernel_policy_id ids[3];
 	policy_ids(local_client, remote_client, ids);
+	/* a routed connection's trap replaced the outbound policy */
+	bool trapped = route_policies_removing(reqid, local_client, remote_client);
 	diag_t first = NULL;
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = trapped ? 1 : 0; i < 3; i++) {
 		diag_t d = kernel_del_policy(&ids[i], &global_logger);
 		/* transport mode has no fwd policy */
 		if (d != NULL && i == 2) {
@@ -391,6 +395,12 @@ static const struct ikev2_kernel_ops kernel_ops = {
 	.get_bytes = k_get_bytes,
 };
 
+static void ike_gone(void *ctx, struct connection *c)
+{
+	(void)ctx;
+	route_ike_gone(c);
+}
+
 static const struct ikev2_ops ops = {
 	.send = send_udp,
 	.now_ms = now_ms,
@@ -402,6 +412,7 @@ static const struct ikev2_ops ops = {
 	.find_conn = find_conn,
 	.whack_done = whack_done,
 	.kernel = &kernel_ops,
+	.ike_gone = ike_gone,
 };
 
 diag_t pluto_ikev2_start(int nhelpers)
@@ -422,6 +433,7 @@ diag_t pluto_ikev2_start(int nhelpers)
 			pluto_setup->ddos_mode == DDOS_UNLIMITED ? UINT_MAX :
 			pluto_setup->ddos_ike_threshold;
 	}
+	ikev2_uniqueids = pluto.uniqueids;	/* INITIAL_CONTACT and uniqueids= */
 	llog(&global_logger, LOG_SEV_INFO, "started %u crypto helper%s", workers_count(),
 	     workers_count() == 1 ? "" : "s");
 	return NULL;
@@ -479,6 +491,7 @@ void pluto_ikev2_connection_gone(struct connection *c)
 	idx.valid = false;	/* the index points at it */
 	if (pluto_ikev2 != NULL)
 		ikev2_terminate(pluto_ikev2, c);
+	route_connection_gone(c);	/* its trap or shunt */
 }
 
 void pluto_ikev2_show_states(struct show *s)

@@ -87,6 +87,9 @@ static void on_timer(void *arg)
 			return;
 		}
 		ike_whack_done(ike, CTL_RC_NORETRANSMISSION);
+		/* an auto=start connection tries again, backing off (revival.c) */
+		if (ike->initiator && ike->rekey_of == 0)
+			(void)revival_ike_died(ike, "timed out");
 		ike_sa_delete(ike);
 		return;
 	}

@@ -74,6 +74,7 @@ struct ike_sa {
 	bool nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	bool counted_halfopen;
 	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
+	unsigned long rekey_new;	/* our IKE SA rekey in flight: the new IKE SA's serial */
 	void *rekey_timer;	/* engine timer: rekey this IKE SA, NULL: none */
 	void *dpd_timer;	/* engine timer: liveness (dpddelay=), NULL: none */
 	uint64_t last_rx_ms;	/* when the peer last sent an authentic message */
