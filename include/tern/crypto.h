@@ -218,6 +218,16 @@ diag_t crypto_maced_id(const struct crypto_prf *prf, PK11SymKey *sk_p,
 diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
 		       struct crypto_cspan real_message, struct crypto_cspan nonce,
 		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len);
+/*
+ * The same in two steps, so that the first can be kept per (PSK, prf):
+ * crypto_psk_keypad() makes prf(PSK, "Key Pad for IKEv2") (*OUT, free
+ * with crypto_symkey_free()), crypto_psk_auth_padded() the AUTH data
+ * with it.
+ */
+diag_t crypto_psk_keypad(const struct crypto_prf *prf, PK11SymKey *psk, PK11SymKey **out);
+diag_t crypto_psk_auth_padded(const struct crypto_prf *prf, PK11SymKey *padded,
+			      struct crypto_cspan real_message, struct crypto_cspan nonce,
+			      struct crypto_cspan maced_id, uint8_t *out, size_t out_len);
 
 /*
  * Hashes for the public computations IKE needs: NAT detection data is

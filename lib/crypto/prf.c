@@ -384,24 +384,44 @@ diag_t crypto_maced_id(const struct crypto_prf *prf, PK11SymKey *sk_p,
 	return crypto_prf_bytes(prf, sk_p, &id_body, 1, out, out_len);
 }
 
-diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
-		       struct crypto_cspan real_message, struct crypto_cspan nonce,
-		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len)
+diag_t crypto_psk_keypad(const struct crypto_prf *prf, PK11SymKey *psk, PK11SymKey **out)
 {
 	static const char key_pad[] = "Key Pad for IKEv2";	/* 17 octets, no NUL */
+	struct crypto_cspan pad = CRYPTO_CSPAN(key_pad, sizeof(key_pad) - 1);
+	diag_t d = crypto_prf_key(prf, psk, &pad, 1, out);
+	return d != NULL ? diag_prefix(d, "PSK AUTH") : NULL;
+}
+
+diag_t crypto_psk_auth_padded(const struct crypto_prf *prf, PK11SymKey *padded,
+			      struct crypto_cspan real_message, struct crypto_cspan nonce,
+			      struct crypto_cspan maced_id, uint8_t *out, size_t out_len)
+{
 	if (out_len != prf->out_size)
 		return diag("%s: output buffer of %zu octets, prf gives %u", prf->name, out_len,
 			    prf->out_size);
 	if (maced_id.len != prf->out_size)
 		return diag("%s: MACedID of %zu octets, expected %u", prf->name, maced_id.len,
 			    prf->out_size);
-	struct crypto_cspan pad = CRYPTO_CSPAN(key_pad, sizeof(key_pad) - 1);
-	PK11SymKey *padded = NULL;
-	diag_t d = crypto_prf_key(prf, psk, &pad, 1, &padded);
-	if (d != NULL)
-		return diag_prefix(d, "PSK AUTH");
 	struct crypto_cspan octets[] = { real_message, nonce, maced_id };
-	d = crypto_prf_bytes(prf, padded, octets, 3, out, out_len);
-	crypto_symkey_free(&padded);
+	diag_t d = crypto_prf_bytes(prf, padded, octets, 3, out, out_len);
 	return d != NULL ? diag_prefix(d, "PSK AUTH") : NULL;
+}
+
+diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
+		       struct crypto_cspan real_message, struct crypto_cspan nonce,
+		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len)
+{
+	if (out_len != prf->out_size)
+		return diag("%s: output buffer of %zu octets, prf gives %u", prf->name, out_len,
+			    prf->out_size);
+	if (maced_id.len != prf->out_size)
+		return diag("%s: MACedID of %zu octets, expected %u", prf->name, maced_id.len,
+			    prf->out_size);
+	PK11SymKey *padded = NULL;
+	diag_t d = crypto_psk_keypad(prf, psk, &padded);
+	if (d != NULL)
+		return d;
+	d = crypto_psk_auth_padded(prf, padded, real_message, nonce, maced_id, out, out_len);
+	crypto_symkey_free(&padded);
+	return d;
 }

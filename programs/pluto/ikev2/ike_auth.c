@@ -551,6 +551,7 @@ static void submit_sign(struct ike_sa *ike, const uint8_t *body, size_t body_len
 /* ---- initiator ---- */
 
 static struct child_sa *proposed_child(struct ike_sa *ike);
+static void ike_auth_forget(struct ike_sa *ike);
 
 static void fail(struct ike_sa *ike, int rc)
 {
@@ -805,6 +806,7 @@ static void jam_peer_authby(struct jambuf *b, const struct ike_sa *ike, unsigned
 static void initiator_authenticated(struct ike_sa *ike, const struct ike_message *m, const char *story)
 {
 	diag_t d;
+	ike_auth_forget(ike);
 	ike_set_state(ike, ESTABLISHED_IKE_SA);
 	LLOG_JAMBUF(&ike->logger, LOG_SEV_INFO, b) {
 		jam_auth_peer(b, ike, story);
@@ -1084,6 +1086,32 @@ static void refine_conn(struct ikev2_engine *e, struct ike_sa *ike, const struct
 	}
 }
 
+/*
+ * IKE_AUTH is over: free what only IKE_SA_INIT and IKE_AUTH need (the
+ * key-exchange private key, SK_pi/SK_pr, both IKE_SA_INIT messages, our
+ * SA payload); SK_d and SK_e stay for rekeys and protected messages.
+ * NSS key objects are the bulk of an IKE SA's memory (docs/benchmarks.md).
+ */
+static void ike_auth_forget(struct ike_sa *ike)
+{
+	crypto_ke_free(&ike->ke);
+	crypto_symkey_free(&ike->keys.sk_pi);
+	crypto_symkey_free(&ike->keys.sk_pr);
+	free(ike->init_i);
+	ike->init_i = NULL;
+	ike->init_i_len = 0;
+	free(ike->init_r);
+	ike->init_r = NULL;
+	ike->init_r_len = 0;
+	free(ike->peer_ke);
+	ike->peer_ke = NULL;
+	ike->peer_ke_len = 0;
+	free(ike->offer);
+	ike->offer = NULL;
+	crypto_wipe(ike->our_auth, sizeof(ike->our_auth));
+	ike->our_auth_len = 0;
+}
+
 static void responder_fail(struct ike_sa *ike, uint32_t msgid)
 {
 	respond_error(ike, msgid, v2N_AUTHENTICATION_FAILED);
@@ -1136,6 +1164,7 @@ static void responder_build(struct ike_sa *ike, struct child_sa *child, uint16_t
 	}
 	ikev2_send_response(ike, o, len, msgid);
 	free(o);
+	ike_auth_forget(ike);
 	if (child_error != 0 && child != NULL) {
 		child_sa_delete(child);
 	} else if (child != NULL) {
@@ -1187,17 +1216,20 @@ static void responder_finish(struct ike_sa *ike, struct child_sa *child, uint16_
 		sig_job_submit(ike, j);
 		return;
 	}
-	uint8_t our_auth[CRYPTO_MAX_PRF_SIZE];
-	size_t our_auth_len = 0;
-	if (d == NULL)
-		d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, our_auth, &our_auth_len);
+	/* usually computed already, by responder_authenticated() */
+	if (d == NULL && ike->our_auth_len == 0) {
+		size_t our_auth_len = 0;
+		d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, ike->our_auth,
+				 &our_auth_len);
+		ike->our_auth_len = (uint8_t)our_auth_len;
+	}
 	if (d != NULL) {
 		cannot_authenticate(ike, AUTHBY_SECRET, d);
 		diag_free(&d);
 		responder_fail(ike, ike->peer_msgid);
 		return;
 	}
-	responder_build(ike, child, child_error, IKEv2_AUTH_PSK, our_auth, our_auth_len, NULL);
+	responder_build(ike, child, child_error, IKEv2_AUTH_PSK, ike->our_auth, ike->our_auth_len, NULL);
 }
 
 static void responder_child_keys(struct ike_sa *ike, struct child_sa *child,
@@ -1222,12 +1254,12 @@ static void responder_authenticated(struct ike_sa *ike, const struct ike_message
 		/* our own AUTH must be computable before we call the peer authenticated */
 		uint8_t body[ID_BODY_MAX];
 		size_t body_len = 0;
-		uint8_t our_auth[CRYPTO_MAX_PRF_SIZE];
 		size_t our_auth_len = 0;
 		diag_t d = local_id_body(ike, body, &body_len);
 		if (d == NULL && !local_signs(ike))
-			d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, our_auth,
+			d = ike_psk_auth(ike, true, (struct ike_span){ body, body_len }, ike->our_auth,
 					 &our_auth_len);
+		ike->our_auth_len = (uint8_t)our_auth_len;	/* responder_finish() sends it */
 		if (d != NULL) {
 			cannot_authenticate(ike, AUTHBY_SECRET, d);
 			diag_free(&d);

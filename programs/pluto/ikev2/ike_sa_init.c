@@ -170,6 +170,51 @@ diag_t ike_offer(const struct connection *c, struct ike_sa_build **out)
 	return NULL;
 }
 
+/* SA as one allocation (proposals and transforms follow the header) */
+static struct ike_sa_payload *sa_payload_pack(const struct ike_sa_payload *sa)
+{
+	size_t nt = 0;
+	for (unsigned i = 0; i < sa->nr_proposals; i++)
+		nt += sa->proposals[i].nr_transforms;
+	size_t hdr = sizeof(struct ike_sa_payload);
+	hdr += (_Alignof(struct ike_proposal) - hdr % _Alignof(struct ike_proposal)) %
+	       _Alignof(struct ike_proposal);
+	size_t props = sa->nr_proposals * sizeof(struct ike_proposal);
+	size_t off = hdr + props;
+	off += (_Alignof(struct ike_transform) - off % _Alignof(struct ike_transform)) %
+	       _Alignof(struct ike_transform);
+	uint8_t *mem = calloc(1, off + nt * sizeof(struct ike_transform));
+	if (mem == NULL)
+		abort();
+	struct ike_sa_payload *out = (struct ike_sa_payload *)mem;
+	struct ike_proposal *p = (struct ike_proposal *)(mem + hdr);
+	struct ike_transform *t = (struct ike_transform *)(mem + off);
+	out->nr_proposals = sa->nr_proposals;
+	out->proposals = p;
+	for (unsigned i = 0; i < sa->nr_proposals; i++) {
+		p[i] = sa->proposals[i];
+		p[i].transforms = t;
+		memcpy(t, sa->proposals[i].transforms,
+		       sa->proposals[i].nr_transforms * sizeof(struct ike_transform));
+		t += sa->proposals[i].nr_transforms;
+	}
+	return out;
+}
+
+diag_t conn_ike_sa(struct connection *c, const struct ike_sa_payload **out)
+{
+	if (c->ike_sa == NULL) {
+		struct ike_sa_build *b = NULL;
+		diag_t d = ike_offer(c, &b);
+		if (d != NULL)
+			return d;
+		c->ike_sa = sa_payload_pack(&b->sa);
+		free(b);
+	}
+	*out = c->ike_sa;
+	return NULL;
+}
+
 static bool offer_has_ke(const struct ike_sa_payload *sa, uint16_t group)
 {
 	for (unsigned i = 0; i < sa->nr_proposals; i++)
@@ -547,12 +592,10 @@ void process_ike_sa_init_request(struct ikev2_engine *e, struct ike_sa *none, st
 	diag_t first_d = NULL;
 	for (struct connection *cand = first; cand != NULL;
 	     cand = e->ops->find_conn(e->ctx, &rx->local, &rx->remote, cand)) {
-		struct ike_sa_build *ours = NULL;
-		diag_t d = ike_offer(cand, &ours);
-		if (d == NULL) {
-			d = ike_sa_choose(&ours->sa, &sa->u.sa, ke->u.ke.group, false, &choice);
-			free(ours);
-		}
+		const struct ike_sa_payload *ours = NULL;
+		diag_t d = conn_ike_sa(cand, &ours);
+		if (d == NULL)
+			d = ike_sa_choose(ours, &sa->u.sa, ke->u.ke.group, false, &choice);
 		if (d == NULL) {
 			c = cand;
 			break;

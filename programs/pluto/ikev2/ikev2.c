@@ -79,6 +79,7 @@ void ikev2_engine_free(struct ikev2_engine **ep)
 	free(v);
 	revival_free_engine(e);
 	sa_table_free(&e->sas);
+	psk_cache_free(&e->psk_cache);
 	crypto_wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
 	*ep = NULL;
@@ -450,14 +451,13 @@ diag_t ike_psk_auth(struct ike_sa *ike, bool ours, struct ike_span id_body, uint
 				   ike->prf->out_size);
 	if (d != NULL)
 		return d;
-	PK11SymKey *key = NULL;
-	d = crypto_symkey_from_bytes(CRYPTO_CSPAN(psk->bytes, psk->len), &key);
+	PK11SymKey *padded = NULL;	/* kept by the cache */
+	d = psk_cache_keypad(&ike->eng->psk_cache, ike->prf, psk->bytes, psk->len, &padded);
 	if (d != NULL)
 		return d;
-	d = crypto_psk_auth(ike->prf, key, CRYPTO_CSPAN(msg, msg_len),
-			    CRYPTO_CSPAN(nonce, nonce_len), CRYPTO_CSPAN(maced, ike->prf->out_size),
-			    out, ike->prf->out_size);
-	crypto_symkey_free(&key);
+	d = crypto_psk_auth_padded(ike->prf, padded, CRYPTO_CSPAN(msg, msg_len),
+				   CRYPTO_CSPAN(nonce, nonce_len),
+				   CRYPTO_CSPAN(maced, ike->prf->out_size), out, ike->prf->out_size);
 	if (d == NULL)
 		*out_len = ike->prf->out_size;
 	return d;

@@ -106,6 +106,7 @@ struct ikev2_engine {
 	unsigned halfopen_cookie_threshold;	/* demand cookies at or above */
 	uint8_t cookie_secret[32];
 	unsigned jobs_in_flight;
+	struct psk_cache *psk_cache;	/* PSK Key Pad keys (psk_cache.c) */
 };
 
 struct ikev2_initiate_opts {

@@ -78,6 +78,14 @@ diag_t id_from_payload(const struct ike_id_payload *p, struct id *out);
 diag_t ike_psk_auth(struct ike_sa *ike, bool ours, struct ike_span id_body,
 		    uint8_t *out, size_t *out_len);
 
+/* ---- psk_cache.c ---- */
+/* prf(PSK, "Key Pad for IKEv2") for the secret BYTES, made on first use
+ * and kept in *CACHE (not owned by the caller: do not free *OUT) */
+struct psk_cache;
+diag_t psk_cache_keypad(struct psk_cache **cache, const struct crypto_prf *prf,
+			const uint8_t *bytes, size_t len, PK11SymKey **out);
+void psk_cache_free(struct psk_cache **cache);
+
 /* ---- send.c ---- */
 struct ikev2_out {
 	uint8_t buf[IKEV2_MSG_MAX];
@@ -121,6 +129,8 @@ ikev2_handler_fn process_ike_sa_init_response;
 ikev2_handler_fn process_ike_sa_init_notify;
 /* C's ike= (or the defaults) as an IKE_SA_INIT SA payload */
 diag_t ike_offer(const struct connection *c, struct ike_sa_build **out);
+/* the same, made once per connection and kept on it (not owned by the caller) */
+diag_t conn_ike_sa(struct connection *c, const struct ike_sa_payload **out);
 /* RFC 7296 2.23 hash of SPIs and an endpoint (SHA-1) */
 void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *ep,
 	      uint8_t out[20]);

@@ -103,6 +103,10 @@ struct ike_sa {
 	unsigned encr_key_bits;
 	struct crypto_ike_keys keys;
 	bool have_keys;
+	/* responder, PSK: our AUTH, computed once before the peer is called
+	 * authenticated and sent in the IKE_AUTH response */
+	uint8_t our_auth[CRYPTO_MAX_PRF_SIZE];
+	uint8_t our_auth_len;
 	struct id peer_id;	/* authenticated identity */
 	/* message IDs, window 1 */
 	uint32_t next_msgid;	/* of our next request */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,17 @@ static int on_done(sd_event_source *s, int fd, uint32_t revents, void *data)
 diag_t workers_start(struct sd_event *loop, int nr)
 {
 	if (nr <= 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		nr = cpus > 1 ? (int)cpus - 1 : 1;
+		/*
+		 * One worker per CPU we may run on (sched_getaffinity: a cpuset
+		 * or taskset counts): the crypto is ~3/4 of an IKE SA's
+		 * instructions and the main loop the rest, so with one worker
+		 * less than CPUs (Libreswan's n-1) a 2-CPU machine leaves most
+		 * of one CPU idle (docs/benchmarks.md).
+		 */
+		cpu_set_t set;
+		long cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set)
+			: sysconf(_SC_NPROCESSORS_ONLN);
+		nr = cpus > 1 ? (int)cpus : 1;
 	}
 	if (nr > WORKERS_MAX)
 		nr = WORKERS_MAX;

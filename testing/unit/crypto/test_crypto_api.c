@@ -464,6 +464,18 @@ static void test_psk_auth(void **state)
 	want = crypto_unhex("8279dc19f43a3af3e9ef9e0977805ac741e7d173a0af5e3ae1ce817c3f2872d8", &n);
 	assert_memory_equal(auth, want, 32);
 	free(want);
+	/* in two steps (the Key Pad key kept per PSK): the same AUTH, twice */
+	PK11SymKey *padded = NULL;
+	OK(crypto_psk_keypad(prf, psk, &padded));
+	for (int k = 0; k < 2; k++) {
+		uint8_t auth1[32];
+		OK(crypto_psk_auth_padded(prf, padded, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+					  CRYPTO_CSPAN(maced, 32), auth1, 32));
+		assert_memory_equal(auth1, auth, 32);
+	}
+	FAILS(crypto_psk_auth_padded(prf, padded, CRYPTO_CSPAN(msg, 100), CRYPTO_CSPAN(nonce, 32),
+				     CRYPTO_CSPAN(maced, 32), auth, 20), "output buffer");
+	crypto_symkey_free(&padded);
 	/* a different PSK gives a different AUTH */
 	PK11SymKey *other = NULL;
 	uint8_t auth2[32];
