@@ -1,7 +1,7 @@
 # scenario "auto-deprecated": `ipsec auto --add` works with a deprecation
 # warning naming the new verb; with no peer, `up` retransmits until
-# retransmit-timeout and fails (exit 51); verbs whose work is not built yet
-# reach pluto and get "not yet supported" (exit 60).
+# retransmit-timeout and fails (exit 51); `route` installs the conn's trap
+# policy and `unroute` removes it (both silent, exit 0).
 netns_pair
 host_setup west
 start_pluto west
@@ -17,7 +17,11 @@ run west ipsec auto --up west-east
 check "ipsec auto --up: 51" test $? -eq 51
 run west ipsec down west-east
 run west ipsec route west-east
+check "route: the trap policy is in" \
+    bash -c "ip -n west xfrm policy get dir out src 10.0.1.0/24 dst 10.0.2.0/24 | grep -q 'proto esp reqid'"
 run west ipsec unroute west-east
+check "unroute: the trap policy is gone" \
+    bash -c "! ip -n west xfrm policy get dir out src 10.0.1.0/24 dst 10.0.2.0/24 >/dev/null 2>&1"
 run west ipsec frobnicate
 check "unknown verb: usage error 2" test $? -eq 2
 check "pluto survived all of it" kill -0 "${PLUTO_PID[west]}"
