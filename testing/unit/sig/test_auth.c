@@ -82,6 +82,16 @@ static int setup(void **state)
 	rc |= testdb_issue("db", "inner", "CN=inner.example.org", "mid2", 11,
 		    "-k rsa -g 2048 -v 12 --extSAN dns:inner.example.org");
 	rc |= testdb_sh("certutil -L -d sql:%s/db -n ca -r > %s/ca.der", testdb_dir, testdb_dir);
+	/* a certificate the CA revoked: on its CRL (serial 13), stored in the db */
+	rc |= testdb_issue("db", "revoked", "CN=revoked.example.org", "ca", 13,
+		    "-k rsa -g 2048 -v 12 --extSAN dns:revoked.example.org");
+	rc |= testdb_sh("certutil -L -d sql:%s/db -n revoked -r > %s/revoked.der && "
+		 "certutil -F -d sql:%s/db -n revoked && "
+		 "printf 'update=%%s\\nnextupdate=%%s\\naddcert 13 %%s\\n' "
+		 "$(date -u -d '-1 hour' +%%Y%%m%%d%%H%%M%%SZ) $(date -u -d '+30 days' +%%Y%%m%%d%%H%%M%%SZ) "
+		 "$(date -u -d '-1 hour' +%%Y%%m%%d%%H%%M%%SZ) > %s/crl.script && "
+		 "crlutil -G -d sql:%s/db -n ca -c %s/crl.script -o %s/ca.crl >/dev/null 2>&1",
+		 testdb_dir, testdb_dir, testdb_dir, testdb_dir, testdb_dir, testdb_dir, testdb_dir);
 	if (rc != 0)
 		return -1;
 	return testdb_open("db");
@@ -302,6 +312,16 @@ static void test_verify(void **state)
 	FAILS(auth_cert_verify(stranger, NULL, 0, NULL, now),
 	      "issuer 'CN=Other CA' of certificate 'CN=stranger.example.org' is not a trusted CA in the NSS database");
 	CERT_DestroyCertificate(stranger);
+	free(f.ptr);
+
+	/* on the CA's CRL in the db (NSS logs that and still returns
+	 * SECSuccess: the log decides) */
+	f = slurp("revoked.der");
+	CERTCertificate *revoked = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f.ptr, f.len), &revoked));
+	FAILS(auth_cert_verify(revoked, NULL, 0, NULL, now),
+	      "certificate 'CN=revoked.example.org' was revoked");
+	CERT_DestroyCertificate(revoked);
 	free(f.ptr);
 
 	/* extendedKeyUsage ipsecIKE alone (RFC 4945) is fine */
