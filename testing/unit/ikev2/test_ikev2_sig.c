@@ -297,7 +297,7 @@ static void test_certs_rsa(void **state)
 	setup_both(CERTS_RSA);
 	expect_established();
 	/* east asked (CERTREQ in IKE_SA_INIT), west asked (CERTREQ in IKE_AUTH) */
-	expect_log("\"C\" #1: processing decrypted IKE_AUTH request containing SK{IDi,CERT,CERTREQ,AUTH,SA,TSi,TSr}");
+	expect_log("\"C\" #1: processing decrypted IKE_AUTH request containing SK{IDi,CERT,N(INITIAL_CONTACT),CERTREQ,AUTH,SA,TSi,TSr}");
 	expect_log("\"C\" #1: processing IKE_AUTH response from 192.0.2.2:UDP/500 containing SK{IDr,CERT,AUTH,SA,TSi,TSr}");
 	expect_log("\"C\" #1: sent IKE_AUTH request to 192.0.2.2:UDP/500 with digital-signature and FQDN '@west.example.org'");
 	expect_log("\"C\" #1: initiator established IKE SA; authenticated peer certificate 'O=Tern, CN=east.example.org' and 2048-bit RSASSA-PSS with SHA2_512 digital signature issued by CA 'C=CA, O=Tern, CN=Tern Test CA'");
