@@ -12,6 +12,7 @@ pkgs=(
     # test
     libcmocka-dev libnss3-tools user-mode-linux iproute2 iputils-ping
     systemd procps util-linux kmod diffutils python3
+    iptables conntrack    # scenario ikev2-nat: the NAT box
 )
 
 # the interop peers (strongSwan charon installed, Libreswan 4.10 unpacked from

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ikev2/internal.h"
+#include "ikev2/nat.h"
 
 diag_t child_offer(struct child_sa *child, bool initiator)
 {
@@ -110,6 +111,10 @@ static void fill_sa(struct child_sa *child, struct ikev2_kernel_sa *sa, bool inb
 		.integ_key_len = k->integ_len,
 		.lifetime_s = cc != NULL ? cc->ipsec_lifetime_ms / 1000 : 28800,
 	};
+	if (nat_encap(ike)) {	/* ESP in UDP between the IKE SA's ports */
+		sa->encap_sport = inbound ? ike->remote.port : ike->local.port;
+		sa->encap_dport = inbound ? ike->local.port : ike->remote.port;
+	}
 }
 
 /* ---- keymat on a worker ---- */
@@ -319,14 +324,18 @@ void child_log_established(struct child_sa *child)
 		    ike->initiator ? "initiator" : "responder", ike->serial,
 		    child->transport ? "transport mode" : "tunnel");
 		jam_child_ts(b, child);
-		jam(b, " {ESP%s=>0x%08x <0x%08x xfrm=", child->esn ? "/ESN" : "", child->spi_out,
-		    child->spi_in);
+		jam(b, " {ESP%s%s=>0x%08x <0x%08x xfrm=", nat_encap(ike) ? "inUDP" : "",
+		    child->esn ? "/ESN" : "", child->spi_out, child->spi_in);
 		if (encr != NULL)
 			jam_crypto_cipher(b, encr, crypto_encr_key_bits(encr, child->choice.encr_keylen));
 		if (child->choice.has[IKEv2_TRANS_INTEG] && child->choice.id[IKEv2_TRANS_INTEG] != 0) {
 			jam_char(b, '-');
 			jam_str(b, ike_transform_id_name(IKEv2_TRANS_INTEG,
 							 child->choice.id[IKEv2_TRANS_INTEG]));
+		}
+		if (nat_encap(ike)) {	/* Libreswan: the peer's endpoint */
+			jam_str(b, " NATD=");
+			jam_endpoint(b, &ike->remote);
 		}
 		jam(b, " DPD=%s}", cc != NULL && cc->dpddelay_ms > 0 ? "active" : "passive");
 	}

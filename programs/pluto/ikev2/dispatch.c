@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ikev2/internal.h"
+#include "ikev2/nat.h"
 
 static const struct ikev2_transition transitions[] = {
 	{ "Respond to IKE_SA_INIT", ISAKMP_v2_IKE_SA_INIT, false, 0, false,
@@ -123,6 +124,8 @@ void ikev2_dispatch(struct ikev2_engine *e, struct ike_sa *ike, struct ikev2_rx 
 			}
 			decrypted = true;
 			ike->last_rx_ms = e->ops->now_ms(e->ctx);	/* liveness */
+			if (!response)
+				nat_follow(ike, rx);	/* a peer behind a NAT moved */
 		}
 		bool odd;
 		uint64_t have = payload_set(rx->m, &odd);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ikev2/internal.h"
+#include "ikev2/nat.h"
 
 static diag_t offer_with_spi(const struct connection *c, const uint8_t spi[8],
 			     struct ike_sa_build **out)
@@ -77,6 +78,7 @@ static struct ike_sa *new_ike(struct ike_sa *old, bool initiator)
 	ike->peer_childless_ok = old->peer_childless_ok;
 	ike->nat_local = old->nat_local;
 	ike->nat_remote = old->nat_remote;
+	nat_keepalive_start(ike);
 	return ike;
 }
 

@@ -13,6 +13,7 @@
 #include "auth/certs.h"
 #include "auth/sigauth.h"
 #include "ikev2/internal.h"
+#include "ikev2/nat.h"
 
 static uint8_t *dup_span(const uint8_t *p, size_t n)
 {
@@ -99,50 +100,21 @@ void nat_hash(const uint8_t ispi[8], const uint8_t rspi[8], const ip_endpoint *e
 	}
 }
 
+/* LOCAL: nat_natd_source() (mangled for encapsulation=yes) */
 static void put_nat_notifies(struct ikev2_out *o, const uint8_t ispi[8], const uint8_t rspi[8],
-			     const ip_endpoint *local, const ip_endpoint *remote)
+			     ip_endpoint local, const ip_endpoint *remote)
 {
 	uint8_t h[20];
-	nat_hash(ispi, rspi, local, h);
+	nat_hash(ispi, rspi, &local, h);
 	out_notify(o, v2N_NAT_DETECTION_SOURCE_IP, h, sizeof(h));
 	nat_hash(ispi, rspi, remote, h);
 	out_notify(o, v2N_NAT_DETECTION_DESTINATION_IP, h, sizeof(h));
 }
 
-/* whether one of the notifies of TYPE carries the hash of EP */
-static bool nat_matches(const struct ike_message *m, uint16_t type, const ip_endpoint *ep,
-			bool *present)
-{
-	uint8_t h[20];
-	nat_hash(m->hdr.ispi, m->hdr.rspi, ep, h);
-	*present = false;
-	for (const struct ike_payload *p = ike_message_get(m, IKEv2_NP_N); p != NULL;
-	     p = ike_message_next(m, p)) {
-		if (p->u.n.type != type)
-			continue;
-		*present = true;
-		if (p->u.n.data.len == 20 && memcmp(p->u.n.data.ptr, h, 20) == 0)
-			return true;
-	}
-	return false;
-}
-
+/* NAT detection, the float to 4500 and keepalives: ikev2/nat.c */
 static void check_nat(struct ike_sa *ike, const struct ike_message *m)
 {
-	bool have_src, have_dst;
-	bool src_ok = nat_matches(m, v2N_NAT_DETECTION_SOURCE_IP, &ike->remote, &have_src);
-	bool dst_ok = nat_matches(m, v2N_NAT_DETECTION_DESTINATION_IP, &ike->local, &have_dst);
-	if (!have_src || !have_dst) {
-		ldbg(&ike->logger, "peer sent no NAT detection payloads");
-		return;
-	}
-	ike->nat_remote = !src_ok;
-	ike->nat_local = !dst_ok;
-	if (ike->nat_remote || ike->nat_local)
-		llog(&ike->logger, LOG_SEV_INFO, "NAT detected: %s%s%s (NAT-T to UDP/4500 is not done yet)",
-		     ike->nat_local ? "this end is behind a NAT" : "",
-		     ike->nat_local && ike->nat_remote ? ", " : "",
-		     ike->nat_remote ? "the peer is behind a NAT" : "");
+	nat_detect(ike, m);
 }
 
 /* our IKE proposals (ike= or Libreswan's defaults) as an SA payload */
@@ -290,7 +262,7 @@ static void send_init_request(struct ike_sa *ike, diag_t *d)
 	p = (struct ike_payload){ .type = IKEv2_NP_Ni, .known = true,
 				  .u.nonce.data = { ike->ni, ike->ni_len } };
 	ike_put_payload(&o->b, &p);
-	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
+	put_nat_notifies(o, ike->ispi, ike->rspi, nat_natd_source(ike), &ike->remote);
 	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
 	put_hash_notify(o, ike);
 	size_t len;
@@ -353,6 +325,7 @@ static void init_keys_done(struct ike_sa *ike, diag_t *d)
 		jam_ike_sa_choice_details(b, &ike->choice);
 		jam_str(b, "}, initiating IKE_AUTH");
 	}
+	nat_float(ike);		/* IKE_AUTH over 4500 when NAT-T is on */
 	ike_auth_start(ike);
 }
 
@@ -529,7 +502,7 @@ static void send_init_response(struct ike_sa *ike, diag_t *d)
 				  .u.nonce.data = { ike->nr, ike->nr_len } };
 	ike_put_payload(&o->b, &p);
 	put_certreq(o, ike);
-	put_nat_notifies(o, ike->ispi, ike->rspi, &ike->local, &ike->remote);
+	put_nat_notifies(o, ike->ispi, ike->rspi, nat_natd_source(ike), &ike->remote);
 	out_notify(o, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
 	put_hash_notify(o, ike);
 	size_t len;

@@ -5,6 +5,7 @@
 
 #include "tern/ctl.h"
 #include "ikev2/internal.h"
+#include "ikev2/nat.h"
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -192,6 +193,7 @@ void ike_sa_delete(struct ike_sa *ike)
 	retransmit_stop(ike);
 	ike_rekey_forget(ike);
 	liveness_stop(ike);
+	nat_keepalive_stop(ike);
 	ike_whack_done(ike, CTL_RC_FATAL);
 	while (ike->children != NULL)
 		child_sa_delete(ike->children);

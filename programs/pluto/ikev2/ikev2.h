@@ -68,6 +68,13 @@ struct ikev2_kernel_ops {
 	/* byte counters of one state (GETSA) */
 	diag_t (*get_bytes)(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi,
 			    uint64_t *bytes);
+	/* NAT-T (ikev2/nat.c): the peer moved; move the Child SA's SAs and
+	 * policies from OLD_* to NEW_* outer endpoints, ESP in UDP between
+	 * the NEW ports when ENCAP (NULL: the engine cannot follow) */
+	diag_t (*migrate)(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+			  uint32_t reqid, bool transport, const ip_endpoint *old_local,
+			  const ip_endpoint *old_remote, const ip_endpoint *new_local,
+			  const ip_endpoint *new_remote, bool encap);
 };
 
 struct ikev2_ops {
@@ -106,6 +113,7 @@ struct ikev2_engine {
 	unsigned halfopen_cookie_threshold;	/* demand cookies at or above */
 	uint8_t cookie_secret[32];
 	unsigned jobs_in_flight;
+	uint64_t keepalive_ms;		/* NAT keepalives (keep-alive=), 0: none */
 	struct psk_cache *psk_cache;	/* PSK Key Pad keys (psk_cache.c) */
 };
 

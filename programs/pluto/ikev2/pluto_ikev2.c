@@ -38,7 +38,10 @@ static void send_udp(void *ctx, const ip_endpoint *local, const ip_endpoint *rem
 		uint8_t buf[IKE_NON_ESP_MARKER_SIZE + 65536];
 		const uint8_t *out = pkt;
 		size_t n = len;
-		if (ifp->esp_encap && len + IKE_NON_ESP_MARKER_SIZE <= sizeof(buf)) {
+		/* IKE on 4500 gets the non-ESP marker; a NAT keepalive (RFC
+		 * 3948 2.3, one 0xFF octet, never an IKE message) goes as is */
+		bool keepalive = len == 1 && pkt[0] == 0xFF;
+		if (ifp->esp_encap && !keepalive && len + IKE_NON_ESP_MARKER_SIZE <= sizeof(buf)) {
 			memset(buf, 0, IKE_NON_ESP_MARKER_SIZE);
 			memcpy(buf + IKE_NON_ESP_MARKER_SIZE, pkt, len);
 			out = buf;
@@ -290,6 +293,9 @@ static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *s)
 		.replay_window = s->replay_window,
 		.esn = s->esn,
 		.lifetime = { .hard_seconds = s->lifetime_s },
+		.encap = s->encap_sport != 0 && s->encap_dport != 0,
+		.encap_sport = s->encap_sport,
+		.encap_dport = s->encap_dport,
 	};
 	if (s->transport) {
 		sa.sel_src = selector_from_subnet(&s->src_client);
@@ -386,6 +392,28 @@ static diag_t k_del_policies(void *ctx, const ip_subnet *local_client, const ip_
 	return first;
 }
 
+static diag_t k_migrate(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+			uint32_t reqid, bool transport, const ip_endpoint *old_local,
+			const ip_endpoint *old_remote, const ip_endpoint *new_local,
+			const ip_endpoint *new_remote, bool encap)
+{
+	(void)ctx;
+	struct kernel_migrate m = {
+		.mode = transport ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL,
+		.local_ts = selector_from_subnet(local_client),
+		.remote_ts = selector_from_subnet(remote_client),
+		.reqid = reqid,
+		.old_local = old_local->addr,
+		.old_remote = old_remote->addr,
+		.new_local = new_local->addr,
+		.new_remote = new_remote->addr,
+		.encap = encap,
+		.local_port = new_local->port,
+		.remote_port = new_remote->port,
+	};
+	return kernel_migrate_child(&m, &global_logger);
+}
+
 static const struct ikev2_kernel_ops kernel_ops = {
 	.alloc_spi = k_alloc_spi,
 	.add_sa = k_add_sa,
@@ -393,6 +421,7 @@ static const struct ikev2_kernel_ops kernel_ops = {
 	.add_policies = k_add_policies,
 	.del_policies = k_del_policies,
 	.get_bytes = k_get_bytes,
+	.migrate = k_migrate,
 };
 
 static void ike_gone(void *ctx, struct connection *c)
@@ -427,11 +456,13 @@ diag_t pluto_ikev2_start(int nhelpers)
 	}
 	/* cookies (RFC 7296 2.6): ddos-mode=busy always, unlimited never,
 	 * auto above ddos-ike-threshold half-open IKE SAs */
+	pluto_ikev2->keepalive_ms = 20 * 1000;	/* keep-alive= default */
 	if (pluto_setup != NULL) {
 		pluto_ikev2->halfopen_cookie_threshold =
 			pluto_setup->ddos_mode == DDOS_BUSY ? 0 :
 			pluto_setup->ddos_mode == DDOS_UNLIMITED ? UINT_MAX :
 			pluto_setup->ddos_ike_threshold;
+		pluto_ikev2->keepalive_ms = pluto_setup->keep_alive_ms;
 	}
 	ikev2_uniqueids = pluto.uniqueids;	/* INITIAL_CONTACT and uniqueids= */
 	llog(&global_logger, LOG_SEV_INFO, "started %u crypto helper%s", workers_count(),

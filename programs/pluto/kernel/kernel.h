@@ -246,6 +246,23 @@ diag_t kernel_child_traffic(const struct kernel_child *c, struct kernel_sa_count
 			    struct kernel_sa_counters *out);
 
 /*
+ * Move an installed Child SA (its states and the templates of its
+ * policies out, in and, in tunnel mode, fwd) to new outer addresses and
+ * UDP encapsulation ports with XFRM_MSG_MIGRATE (kernel_migrate.c): a NAT
+ * that gave the peer a new address or port (RFC 7296 2.23).  Keys, SPIs
+ * and sequence numbers stay; the kernel's byte counters restart.
+ */
+struct kernel_migrate {
+	enum kernel_mode mode;
+	ip_selector local_ts, remote_ts;	/* the policies' selectors */
+	uint32_t reqid;
+	ip_address old_local, old_remote, new_local, new_remote;
+	bool encap;			/* ESP in UDP with these ports (host order) */
+	uint16_t local_port, remote_port;
+};
+diag_t kernel_migrate_child(const struct kernel_migrate *m, const struct logger *logger);
+
+/*
  * Kernel events (kernel_events.c), for issue 4's trap policies and
  * rekeying: a second XFRM socket joined to the ACQUIRE and EXPIRE
  * multicast groups, non-blocking, for the event loop to poll.

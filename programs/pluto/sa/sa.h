@@ -72,6 +72,7 @@ struct ike_sa {
 	unsigned peer_hashes;	/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), 1 << id */
 	bool peer_certreq;	/* it sent CERTREQ (leftsendcert=sendifasked) */
 	bool nat_local, nat_remote;	/* NAT detected in front of us / the peer */
+	void *keepalive_timer;	/* engine timer: NAT keepalive (ikev2/nat.c), NULL: none */
 	bool counted_halfopen;
 	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
 	unsigned long rekey_new;	/* our IKE SA rekey in flight: the new IKE SA's serial */

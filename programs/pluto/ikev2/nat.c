@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* NAT traversal (RFC 7296 2.23, RFC 3948): see nat.h. */
+#include <string.h>
+
+#include "ikev2/nat.h"
+#include "server/iface.h"
+
+/* ---- pure decisions ---- */
+
+/* whether one notify of TYPE carries the hash of EP; *PRESENT: one of TYPE is there */
+static bool hash_matches(const struct ike_message *m, uint16_t type, const ip_endpoint *ep,
+			 bool *present)
+{
+	uint8_t h[20];
+	nat_hash(m->hdr.ispi, m->hdr.rspi, ep, h);
+	bool match = false;
+	*present = false;
+	for (const struct ike_payload *p = ike_message_get(m, IKEv2_NP_N); p != NULL;
+	     p = ike_message_next(m, p)) {
+		if (p->u.n.type != type)
+			continue;
+		*present = true;
+		if (p->u.n.data.len == sizeof(h) && memcmp(p->u.n.data.ptr, h, sizeof(h)) == 0)
+			match = true;
+	}
+	return match;
+}
+
+void nat_detect_hashes(const struct ike_message *m, const ip_endpoint *local,
+		       const ip_endpoint *remote, struct nat_detection *out)
+{
+	bool have_src, have_dst;
+	bool src_ok = hash_matches(m, v2N_NAT_DETECTION_SOURCE_IP, remote, &have_src);
+	bool dst_ok = hash_matches(m, v2N_NAT_DETECTION_DESTINATION_IP, local, &have_dst);
+	*out = (struct nat_detection){ .have = have_src && have_dst };
+	if (out->have) {
+		out->remote_behind = !src_ok;
+		out->local_behind = !dst_ok;
+	}
+}
+
+bool nat_encap_decide(enum yna encap, bool nat_local, bool nat_remote)
+{
+	switch (encap) {
+	case YNA_YES:
+		return true;
+	case YNA_NO:
+		return false;
+	case YNA_AUTO:
+	default:
+		return nat_local || nat_remote;
+	}
+}
+
+enum nat_move nat_move_decide(bool nat_in_use, const ip_endpoint *old_local,
+			      const ip_endpoint *old_remote, const ip_endpoint *new_local,
+			      const ip_endpoint *new_remote)
+{
+	if (endpoint_eq(old_local, new_local) && endpoint_eq(old_remote, new_remote))
+		return NAT_MOVE_NONE;
+	if (old_local->addr.family != new_local->addr.family ||
+	    old_remote->addr.family != new_remote->addr.family ||
+	    !address_eq(&old_local->addr, &new_local->addr))
+		return NAT_MOVE_REFUSED;
+	bool same_addr = address_eq(&old_remote->addr, &new_remote->addr);
+	if (nat_in_use)
+		return same_addr ? NAT_MOVE_PORT : NAT_MOVE_ADDRESS;
+	/* no NAT: only the peer's float from 500 to 4500 (both ends) */
+	if (same_addr && old_local->port == IKE_UDP_PORT && new_local->port == NAT_IKE_UDP_PORT &&
+	    old_remote->port == IKE_UDP_PORT && new_remote->port == NAT_IKE_UDP_PORT)
+		return NAT_MOVE_PORT;
+	return NAT_MOVE_REFUSED;
+}
+
+/* ---- the engine ---- */
+
+static enum yna conn_encapsulation(const struct ike_sa *ike)
+{
+	const struct conn_config *cc = ike->conn != NULL ? ike->conn->config : NULL;
+	return cc != NULL ? cc->encapsulation : YNA_AUTO;
+}
+
+ip_endpoint nat_natd_source(const struct ike_sa *ike)
+{
+	ip_endpoint ep = ike->local;
+	if (conn_encapsulation(ike) == YNA_YES) {
+		/* a hash no endpoint has: the peer believes we are behind a NAT */
+		ldbg(&ike->logger, "NAT-T: encapsulation=yes, so mangling the source hash to force NAT detection");
+		ep.port = 0;
+	}
+	return ep;
+}
+
+bool nat_encap(const struct ike_sa *ike)
+{
+	return nat_encap_decide(conn_encapsulation(ike), ike->nat_local, ike->nat_remote);
+}
+
+void nat_detect(struct ike_sa *ike, const struct ike_message *m)
+{
+	struct nat_detection r;
+	nat_detect_hashes(m, &ike->local, &ike->remote, &r);
+	if (!r.have) {
+		ldbg(&ike->logger, "peer sent no NAT detection payloads");
+	} else {
+		ike->nat_local = r.local_behind;
+		ike->nat_remote = r.remote_behind;
+	}
+	enum yna encap = conn_encapsulation(ike);
+	bool nat = ike->nat_local || ike->nat_remote;
+	if (nat || encap == YNA_YES) {
+		const char *what = ike->nat_local && ike->nat_remote ? "both ends are behind a NAT" :
+				   ike->nat_local ? "this end is behind a NAT" :
+				   ike->nat_remote ? "the peer is behind a NAT" : "no NAT detected";
+		llog(&ike->logger, LOG_SEV_INFO, "NAT-Traversal: %s; %s", what,
+		     encap == YNA_NO ? "encapsulation=no, so ESP is not encapsulated" :
+		     !nat ? "encapsulation=yes, so ESP goes in UDP/4500" :
+		     "ESP goes in UDP/4500");
+	}
+	if (!ike->initiator)
+		nat_keepalive_start(ike);	/* a responder behind a NAT */
+}
+
+void nat_float(struct ike_sa *ike)
+{
+	if (!nat_encap(ike))
+		return;
+	/* the initiator moves IKE to 4500 for IKE_AUTH (RFC 7296 2.23) */
+	if (ike->initiator && ike->local.port == IKE_UDP_PORT) {
+		endpoint_buf a, b;
+		ip_endpoint local = ike->local;
+		local.port = NAT_IKE_UDP_PORT;
+		ldbg(&ike->logger, "NAT: floating local port from %s to %s", str_endpoint(&ike->local, &a),
+		     str_endpoint(&local, &b));
+		ike->local = local;
+		if (ike->remote.port == IKE_UDP_PORT)
+			ike->remote.port = NAT_IKE_UDP_PORT;
+	}
+	nat_keepalive_start(ike);
+}
+
+static void migrate_children(struct ike_sa *ike, const ip_endpoint *old_local,
+			     const ip_endpoint *old_remote)
+{
+	struct ikev2_engine *e = ike->eng;
+	const struct ikev2_kernel_ops *k = e->ops->kernel;
+	bool encap = nat_encap(ike);
+	for (struct child_sa *c = ike->children; c != NULL; c = c->sibling_next) {
+		if (!c->installed)
+			continue;
+		if (k->migrate == NULL) {
+			llog(&c->logger, LOG_SEV_WARNING,
+			     "cannot move the IPsec SA to the new NAT mapping: the kernel interface cannot migrate");
+			continue;
+		}
+		if (c->transport && !address_eq(&old_remote->addr, &ike->remote.addr)) {
+			llog(&c->logger, LOG_SEV_WARNING,
+			     "cannot move a transport mode IPsec SA to a new peer address (its policies name the old one)");
+			continue;
+		}
+		diag_t d = k->migrate(e->ctx, &c->local_ts, &c->remote_ts, c->reqid, c->transport,
+				      old_local, old_remote, &ike->local, &ike->remote, encap);
+		if (d != NULL)
+			llog_diag(&c->logger, LOG_SEV_ERROR, &d, "moving the IPsec SA to the new NAT mapping");
+		else
+			ldbg(&c->logger, "IPsec SA moved to the new NAT mapping");
+	}
+}
+
+void nat_follow(struct ike_sa *ike, const struct ikev2_rx *rx)
+{
+	bool in_use = ike->nat_local || ike->nat_remote || conn_encapsulation(ike) == YNA_YES;
+	enum nat_move mv = nat_move_decide(in_use, &ike->local, &ike->remote, &rx->local, &rx->remote);
+	endpoint_buf a, b;
+	switch (mv) {
+	case NAT_MOVE_NONE:
+		return;
+	case NAT_MOVE_REFUSED:
+		ldbg(&ike->logger, "NAT: request from %s to %s; not moving the IKE SA (no NAT in use)",
+		     str_endpoint(&rx->remote, &a), str_endpoint(&rx->local, &b));
+		return;
+	case NAT_MOVE_PORT:
+	case NAT_MOVE_ADDRESS:
+		break;
+	}
+	ip_endpoint old_local = ike->local, old_remote = ike->remote;
+	if (!endpoint_eq(&old_remote, &rx->remote))
+		llog(&ike->logger, LOG_SEV_INFO, "new NAT mapping for #%lu, was %s, now %s", ike->serial,
+		     str_endpoint(&old_remote, &a), str_endpoint(&rx->remote, &b));
+	else
+		ldbg(&ike->logger, "NAT: local endpoint now %s", str_endpoint(&rx->local, &a));
+	ike->local = rx->local;
+	ike->remote = rx->remote;
+	migrate_children(ike, &old_local, &old_remote);
+}
+
+/* ---- keepalives (RFC 3948 2.3) ---- */
+
+static void on_keepalive(void *arg);
+
+static void arm(struct ike_sa *ike)
+{
+	struct ikev2_engine *e = ike->eng;
+	ike->keepalive_timer = e->ops->timer_start(e->ctx, e->keepalive_ms, on_keepalive, ike);
+}
+
+void nat_keepalive_start(struct ike_sa *ike)
+{
+	const struct conn_config *cc = ike->conn != NULL ? ike->conn->config : NULL;
+	if (ike->keepalive_timer != NULL || ike->eng->keepalive_ms == 0 || !ike->nat_local ||
+	    !nat_encap(ike) || (cc != NULL && !cc->nat_keepalive))
+		return;
+	ldbg(&ike->logger, "NAT: keepalives every %llu ms", (unsigned long long)ike->eng->keepalive_ms);
+	arm(ike);
+}
+
+void nat_keepalive_stop(struct ike_sa *ike)
+{
+	if (ike->keepalive_timer != NULL) {
+		ike->eng->ops->timer_cancel(ike->eng->ctx, ike->keepalive_timer);
+		ike->keepalive_timer = NULL;
+	}
+}
+
+static void on_keepalive(void *arg)
+{
+	struct ike_sa *ike = arg;
+	ike->keepalive_timer = NULL;
+	if (ike->state == IKE_SA_DELETE)
+		return;
+	/* only once IKE runs on 4500 (the responder's first message there moves it) */
+	if (ike->local.port == NAT_IKE_UDP_PORT) {
+		static const uint8_t ka[1] = { NAT_KEEPALIVE_BYTE };
+		ldbg(&ike->logger, "NAT: sending a keepalive");
+		ikev2_send_raw(ike->eng, &ike->local, &ike->remote, ka, sizeof(ka));
+	}
+	arm(ike);
+}
