@@ -249,8 +249,9 @@ diag_t kernel_child_traffic(const struct kernel_child *c, struct kernel_sa_count
  * Move an installed Child SA (its states and the templates of its
  * policies out, in and, in tunnel mode, fwd) to new outer addresses and
  * UDP encapsulation ports with XFRM_MSG_MIGRATE (kernel_migrate.c): a NAT
- * that gave the peer a new address or port (RFC 7296 2.23).  Keys, SPIs
- * and sequence numbers stay; the kernel's byte counters restart.
+ * that gave the peer a new address or port (RFC 7296 2.23).  Keys, SPIs,
+ * sequence numbers and byte counters stay (the kernel clones each state
+ * and drops the old one).
  */
 struct kernel_migrate {
 	enum kernel_mode mode;

@@ -6,3 +6,5 @@ s/add_time=[0-9]+/add_time=TIME/g
 # the first ESP-in-UDP install in a fresh guest may take longer than the
 # first IKE_AUTH retransmit (0.5 s): whether it shows is timing
 /retransmitting IKE_AUTH request; will wait/d
+# how many pings the waits took
+s/in=[0-9]+B out=[0-9]+B/in=NB out=NB/
