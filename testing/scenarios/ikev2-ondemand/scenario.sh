@@ -7,7 +7,8 @@
 # (routed-ondemand), and the next packet brings the tunnel up again;
 # `ipsec unroute` after `down` leaves no policy.  Conn "bypass"
 # (type=passthrough, on both ends) lets 10.0.1.0/24 <-> 10.0.2.2 pass in
-# clear although the tunnel covers it.  Conn "failing" (a peer that never
+# clear although the tunnel covers it; conn "localhost" is a 127.0.0.1
+# bypass.  Conn "failing" (a peer that never
 # answers, failureshunt=drop) ends with a block policy; conn "passing"
 # (negotiationshunt=passthrough) lets its flow pass while it negotiates.
 netns_pair
@@ -92,6 +93,10 @@ check "bypass: 10.0.2.2 answers" ping_to 10.0.2.2 3
 check "bypass: in clear (west's ESP byte count unchanged)" test "$(out_bytes)" -eq "$before"
 check "east logs nothing about it" bash -c "! grep -q 'initiate on-demand' '$T/east/pluto.log'"
 routing bypass
+check "localhost (type=passthrough, 127.0.0.1/32 both ways): pass policies out and in" \
+    bash -c "ip -n west xfrm policy get dir out src 127.0.0.1/32 dst 127.0.0.1/32 | grep -q 'dir out' &&
+             ip -n west xfrm policy get dir in src 127.0.0.1/32 dst 127.0.0.1/32 | grep -q 'dir in'"
+routing localhost
 
 # ---- down: the trap comes back, and the next packet uses it ----
 run west ipsec down ondemand
@@ -132,7 +137,7 @@ routing failing
 run west ipsec unroute failing
 check "failing: unroute removes the block policy" \
     bash -c "! ip -n west xfrm policy get dir out src 10.0.1.0/24 dst 10.0.4.0/24 >/dev/null 2>&1"
-run west ipsec briefstatus
+check "briefstatus: no IPsec SA left" bash -c "ip netns exec west '$IPSEC' --rundir '$T/west/run' briefstatus | grep -q 'IPsec SAs: total(0)'"
 
 stop_pluto west
 stop_pluto east
