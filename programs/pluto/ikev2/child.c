@@ -111,6 +111,7 @@ static void fill_sa(struct child_sa *child, struct ikev2_kernel_sa *sa, bool inb
 		.integ_key_len = k->integ_len,
 		.lifetime_s = cc != NULL ? cc->ipsec_lifetime_ms / 1000 : 28800,
 	};
+	child_kernel_limits(child, sa);	/* soft EXPIRE, ipsec-max-bytes */
 	if (nat_encap(ike)) {	/* ESP in UDP between the IKE SA's ports */
 		sa->encap_sport = inbound ? ike->remote.port : ike->local.port;
 		sa->encap_dport = inbound ? ike->local.port : ike->remote.port;

@@ -50,6 +50,9 @@ struct ikev2_kernel_sa {
 	const uint8_t *integ_key;
 	size_t integ_key_len;
 	uint64_t lifetime_s;
+	/* expire.c: soft limits (a rekey starts), hard bytes; 0: none */
+	uint64_t soft_lifetime_s;
+	uint64_t soft_bytes, hard_bytes;
 };
 
 struct ikev2_kernel_ops {
@@ -141,6 +144,10 @@ unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c);
 /* a datagram (non-ESP marker already stripped on port 4500) */
 void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_endpoint *remote,
 		   const uint8_t *pkt, size_t len);
+/* the kernel's EXPIRE of the ESP SA SPI to DST: soft rekeys its Child SA,
+ * hard deletes it (ikev2/expire.c) */
+void ikev2_kernel_expire(struct ikev2_engine *e, const ip_address *dst, uint32_t spi, bool hard,
+			 uint64_t bytes);
 /* send an empty INFORMATIONAL request (liveness) on the IKE SA */
 void ikev2_send_liveness(struct ikev2_engine *e, struct ike_sa *ike);
 

@@ -197,6 +197,10 @@ void liveness_stop(struct ike_sa *ike);
 /* our request on the established IKE SA timed out: tear down, revive auto=start */
 void liveness_failed(struct ike_sa *ike);
 
+/* ---- expire.c ---- */
+/* SA's soft time limit and byte limits from the connection (lifetime_s set) */
+void child_kernel_limits(const struct child_sa *child, struct ikev2_kernel_sa *sa);
+
 /* ---- revival.c: auto=start (and ondemand) conns come back, with backoff ---- */
 #define REVIVAL_DELAY_STEP_MS 5000	/* Libreswan: 0, 5, 10, ... seconds */
 #define REVIVAL_DELAY_MAX_MS 300000	/* at most 5 minutes apart */

@@ -17,6 +17,7 @@
 #include "ikev2/pluto_ikev2.h"
 #include "ikev2/internal.h"
 #include "kernel/kernel.h"
+#include "kernel/kernel_expire.h"
 #include "pluto.h"
 #include "server/iface.h"
 #include "server/loop.h"
@@ -292,7 +293,8 @@ static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *s)
 		.inbound = s->inbound,
 		.replay_window = s->replay_window,
 		.esn = s->esn,
-		.lifetime = { .hard_seconds = s->lifetime_s },
+		.lifetime = { .hard_seconds = s->lifetime_s, .soft_seconds = s->soft_lifetime_s,
+			      .soft_bytes = s->soft_bytes, .hard_bytes = s->hard_bytes },
 		.encap = s->encap_sport != 0 && s->encap_dport != 0,
 		.encap_sport = s->encap_sport,
 		.encap_dport = s->encap_dport,
@@ -444,6 +446,53 @@ static const struct ikev2_ops ops = {
 	.ike_gone = ike_gone,
 };
 
+/* ---- the kernel's EXPIREs: Child SA lifetimes (ikev2/expire.c) ---- */
+
+static sd_event_source *expire_src;
+
+static void on_expire(const struct kernel_event *ev, void *ctx)
+{
+	(void)ctx;
+	if (ev->type != KERNEL_EVENT_EXPIRE || ev->expire.id.proto != IPPROTO_ESP || pluto_ikev2 == NULL)
+		return;
+	ikev2_kernel_expire(pluto_ikev2, &ev->expire.id.dst, ev->expire.id.spi, ev->expire.hard,
+			    ev->expire.counters.bytes);
+}
+
+static int on_expire_io(sd_event_source *s, int fd, uint32_t revents, void *data)
+{
+	(void)s;
+	(void)fd;
+	(void)revents;
+	(void)data;
+	diag_t d = kernel_expire_read(on_expire, NULL, &global_logger);
+	if (d != NULL)
+		llog_diag(&global_logger, LOG_SEV_WARNING, &d, "Child SA lifetimes");
+	return 0;
+}
+
+static void expire_start(void)
+{
+	int fd;
+	diag_t d = kernel_expire_open(&fd);
+	if (d == NULL) {
+		int r = sd_event_add_io(pluto_event, &expire_src, fd, EPOLLIN, on_expire_io, NULL);
+		if (r < 0)
+			d = diag("cannot watch the XFRM EXPIRE socket: %s", strerror(-r));
+	}
+	if (d != NULL) {
+		/* the rekey timers still work; only byte limits go unnoticed */
+		llog_diag(&global_logger, LOG_SEV_WARNING, &d, "Child SA lifetimes");
+		kernel_expire_close();
+	}
+}
+
+static void expire_stop(void)
+{
+	expire_src = sd_event_source_disable_unref(expire_src);
+	kernel_expire_close();
+}
+
 diag_t pluto_ikev2_start(int nhelpers)
 {
 	diag_t d = workers_start(pluto_event, nhelpers);
@@ -465,6 +514,7 @@ diag_t pluto_ikev2_start(int nhelpers)
 		pluto_ikev2->keepalive_ms = pluto_setup->keep_alive_ms;
 	}
 	ikev2_uniqueids = pluto.uniqueids;	/* INITIAL_CONTACT and uniqueids= */
+	expire_start();
 	llog(&global_logger, LOG_SEV_INFO, "started %u crypto helper%s", workers_count(),
 	     workers_count() == 1 ? "" : "s");
 	return NULL;
@@ -479,6 +529,7 @@ void pluto_ikev2_stop(void)
 	for (size_t i = 0; i < n; i++)
 		ikev2_terminate(pluto_ikev2, all[i]);
 	free(all);
+	expire_stop();
 	/* jobs still running finish (their SAs are gone: results dropped) */
 	workers_stop();
 	ikev2_engine_free(&pluto_ikev2);

@@ -3,8 +3,9 @@
  * Tunnel life cycle, with the in-process harness (harness.h: two engines,
  * a fake clock, a fake kernel): the revival schedule and its backoff,
  * revival after the peer's Delete and its cancellation by `ipsec down`,
- * INITIAL_CONTACT cleaning up the stale SAs of a peer that restarted, and
- * simultaneous IKE SA rekeys (RFC 7296 2.8.2).
+ * INITIAL_CONTACT cleaning up the stale SAs of a peer that restarted,
+ * simultaneous IKE SA rekeys (RFC 7296 2.8.2), and the kernel's soft and
+ * hard EXPIREs (ipsec-max-bytes).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,6 +298,76 @@ static void test_ike_rekey_collision(void **state)
 	assert_null(only_ike(&east));
 }
 
+/* ---- kernel lifetimes ---- */
+
+/*
+ * ipsec-max-bytes=1000000: every ESP SA carries the hard byte limit, a soft
+ * one before it (the initiator's lower) and a soft time limit behind the
+ * rekey timer; the kernel's soft EXPIRE rekeys the Child SA, a hard one
+ * deletes it and tells the peer.
+ */
+static void test_kernel_expire(void **state)
+{
+	(void)state;
+	const char *conf = "\tipsec-max-bytes=1000000\n\tipsec-lifetime=1h\n\trekeymargin=10m\n";
+	struct setup s = { .west_conf = conf, .east_conf = conf };
+	establish(&s);
+	for (unsigned i = 0; i < west.nr_states; i++) {
+		const struct ikev2_kernel_sa *k = &west.states[i].sa;
+		assert_int_equal(k->hard_bytes, 1000000);
+		assert_true(k->soft_bytes <= 750000 && k->soft_bytes >= 625000);
+		assert_int_equal(k->lifetime_s, 3600);
+		assert_int_equal(k->soft_lifetime_s, 3600 - 300);
+	}
+	for (unsigned i = 0; i < east.nr_states; i++) {
+		assert_int_equal(east.states[i].sa.hard_bytes, 1000000);
+		assert_int_equal(east.states[i].sa.soft_bytes, 875000);
+	}
+	struct child_sa *c = only_ike(&west)->children;
+	ip_address peer = only_ike(&west)->remote.addr;
+	/* not ours: ignored */
+	ikev2_kernel_expire(west.e, &peer, 0xdeadbeef, false, 1);
+	pump();
+	assert_false(logged("soft limit"));
+	ikev2_kernel_expire(west.e, &peer, c->spi_out, false, 700000);
+	pump();
+	expect_log("\"C\" #2: outbound ESP SA 0x2000bb00 reached its soft limit (700000 bytes); rekeying the Child SA");
+	expect_log("\"C\" #3: initiator rekeyed Child SA #2 using #1");
+	expect_log("\"C\" #3: responder rekeyed Child SA #2 using #1");
+	expect_matching_live_sas();
+	/* a second soft EXPIRE of the old SA (gone) does nothing */
+	ikev2_kernel_expire(west.e, &peer, 0x2000bb00, false, 700001);
+	pump();
+	assert_int_equal(count_logged("reached its soft limit"), 1);
+	/* the new Child SA's inbound SA hits the hard limit */
+	c = only_ike(&west)->children;
+	assert_int_equal(c->serial, 3);
+	ip_address me = only_ike(&west)->local.addr;
+	ikev2_kernel_expire(west.e, &me, c->spi_in, true, 1000000);
+	pump();
+	expect_log("\"C\" #3: inbound ESP SA 0x1000aa01 expired (hard limit, 1000000 bytes); deleting the Child SA");
+	expect_log("\"C\" #3: received Delete SA payload: deleting Child SA");
+	assert_null(only_ike(&west)->children);
+	assert_null(only_ike(&east)->children);
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(live_states(&east), 0);
+}
+
+/* rekey=no: a soft EXPIRE starts nothing (the hard one will come) */
+static void test_kernel_soft_expire_rekey_no(void **state)
+{
+	(void)state;
+	const char *conf = "\tipsec-max-bytes=1000000\n\trekey=no\n";
+	struct setup s = { .west_conf = conf, .east_conf = conf };
+	establish(&s);
+	struct child_sa *c = only_ike(&west)->children;
+	ip_address peer = only_ike(&west)->remote.addr;
+	ikev2_kernel_expire(west.e, &peer, c->spi_out, false, 700000);
+	pump();
+	assert_false(logged("rekeyed Child SA"));
+	assert_int_equal(live_states(&west), 2);
+}
+
 int main(void)
 {
 	if (NSS_NoDB_Init(NULL) != SECSuccess) {
@@ -314,6 +385,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_initial_contact_same_second, teardown),
 		cmocka_unit_test_teardown(test_ike_rekey_collision, teardown),
+		cmocka_unit_test_teardown(test_kernel_expire, teardown),
+		cmocka_unit_test_teardown(test_kernel_soft_expire_rekey_no, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
