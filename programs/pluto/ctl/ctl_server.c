@@ -39,6 +39,11 @@ struct log_client {
 	bool gone;		/* the peer hung up: drop output */
 	struct outq q;
 	struct conn_stream *stream;	/* output still to generate, or NULL */
+	/* status lines not sent yet: several go in one LOG message, joined
+	 * by newlines (10,000 lines were 10,000 messages and system calls) */
+	char *show_buf;		/* CTL_TEXT_MAX bytes once used */
+	size_t show_len;
+	unsigned show_lines;
 	struct log_client *next;
 };
 
@@ -60,6 +65,7 @@ static void unref_client(struct log_client *c)
 	if (--c->refs > 0)
 		return;
 	free(c->q.buf);
+	free(c->show_buf);
 	if (c->stream != NULL)
 		free(c->stream->serials);
 	free(c->stream);
@@ -174,7 +180,7 @@ static void enqueue(struct log_client *c, const void *msg, size_t n)
 	set_events(c);
 }
 
-static void send_log(struct log_client *c, enum ctl_severity sev, const char *text, size_t len)
+static void send_log_now(struct log_client *c, enum ctl_severity sev, const char *text, size_t len)
 {
 	static uint8_t msg[CTL_MSG_MAX];
 	size_t n = ctl_build_log(msg, sizeof(msg), c->seq, sev, text, len);
@@ -182,8 +188,51 @@ static void send_log(struct log_client *c, enum ctl_severity sev, const char *te
 		enqueue(c, msg, n);
 }
 
+/* the status lines gathered so far, as one LOG message */
+static void show_flush(struct log_client *c)
+{
+	if (c->show_lines == 0)
+		return;
+	send_log_now(c, CTL_SEV_INFO, c->show_buf, c->show_len);
+	c->show_len = 0;
+	c->show_lines = 0;
+}
+
+/* every other message goes after the status lines gathered before it */
+static void send_log(struct log_client *c, enum ctl_severity sev, const char *text, size_t len)
+{
+	show_flush(c);
+	send_log_now(c, sev, text, len);
+}
+
+static void show_add(struct log_client *c, const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	if (nul != NULL)
+		len = (size_t)(nul - text);	/* as ctl_build_log() would cut it */
+	if (c->gone)
+		return;
+	if (len >= CTL_TEXT_MAX) {
+		send_log(c, CTL_SEV_INFO, text, len);
+		return;
+	}
+	if (c->show_lines > 0 && c->show_len + 1 + len > CTL_TEXT_MAX)
+		show_flush(c);
+	if (c->show_buf == NULL) {
+		c->show_buf = malloc(CTL_TEXT_MAX);
+		if (c->show_buf == NULL)
+			abort();
+	}
+	if (c->show_lines > 0)
+		c->show_buf[c->show_len++] = '\n';
+	memcpy(c->show_buf + c->show_len, text, len);
+	c->show_len += len;
+	c->show_lines++;
+}
+
 static void send_result(struct log_client *c, int rc, const char *text)
 {
+	show_flush(c);
 	static uint8_t msg[CTL_MSG_MAX];
 	size_t n = ctl_build_result(msg, sizeof(msg), c->seq, rc, text);
 	if (n > 0)
@@ -206,7 +255,7 @@ static void whack_sink(void *ctx, const struct log_line *line)
 
 static void show_to_client(void *ctx, const char *text, size_t len)
 {
-	send_log(ctx, CTL_SEV_INFO, text, len);
+	show_add(ctx, text, len);
 }
 
 struct show ctl_client_show(struct log_client *client)
