@@ -31,6 +31,7 @@
 #include "ikev2/internal.h"
 
 bool ikev2_uniqueids = true;
+bool ikev2_send_initial_contact = true;
 
 struct entry {
 	struct ike_sa *ike;
@@ -127,6 +128,8 @@ void initial_contact_index(struct ike_sa *ike, bool established)
 
 bool initial_contact_wanted(const struct ike_sa *ike)
 {
+	if (!ikev2_send_initial_contact)
+		return false;
 	struct id want;
 	ike_remote_id(ike, &want);
 	struct id addr = id_from_address(&ike->remote.addr);

@@ -226,6 +226,7 @@ bool initial_contact_wanted(const struct ike_sa *ike);
  * same peer ID when uniqueids=yes */
 void initial_contact_established(struct ike_sa *ike, bool initial_contact);
 extern bool ikev2_uniqueids;	/* config setup uniqueids= (default yes) */
+extern bool ikev2_send_initial_contact;	/* default yes; the unit tests turn it off */
 /* the index by peer ID: IKE entered (true) or left (false) ESTABLISHED_IKE_SA */
 void initial_contact_index(struct ike_sa *ike, bool established);
 

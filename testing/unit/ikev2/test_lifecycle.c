@@ -244,6 +244,48 @@ static void test_initial_contact_same_second(void **state)
 	assert_int_equal(east.e->sas.nr_ike_established, 2);
 }
 
+/*
+ * A peer that restarted without INITIAL_CONTACT: uniqueids=yes replaces
+ * the older IKE SA of the same connection and peer ID; uniqueids=no keeps
+ * both.
+ */
+static void restart_without_initial_contact(bool uniqueids)
+{
+	struct setup s = { 0 };
+	establish(&s);
+	ike_sa_delete(only_ike(&west));
+	ikev2_send_initial_contact = false;
+	ikev2_uniqueids = uniqueids;
+	now += 3000;
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	ikev2_send_initial_contact = true;
+	ikev2_uniqueids = true;
+	expect_log("\"C\" #3: processing decrypted IKE_AUTH request containing SK{IDi,AUTH,SA,TSi,TSr}");
+	expect_log("\"C\" #4: responder established Child SA using #3");
+}
+
+static void test_uniqueids(void **state)
+{
+	(void)state;
+	restart_without_initial_contact(true);
+	expect_log("\"C\" #3: uniqueids: replacing IKE SA #1");
+	expect_log("\"C\" #1: deleting IKE SA (ESTABLISHED_IKE_SA) without notification: replaced by #3");
+	assert_int_equal(east.e->sas.nr_ike_established, 1);
+	assert_int_equal(east.e->sas.nr_child_established, 1);
+	expect_matching_live_sas();
+	assert_int_equal(east.policies, 3);
+}
+
+static void test_uniqueids_no(void **state)
+{
+	(void)state;
+	restart_without_initial_contact(false);
+	assert_false(logged("replacing IKE SA"));
+	assert_int_equal(east.e->sas.nr_ike_established, 2);
+	assert_int_equal(east.e->sas.nr_child_established, 2);
+}
+
 /* ---- IKE SA rekey collision ---- */
 
 static void test_ike_rekey_collision(void **state)
@@ -384,6 +426,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_revival_for_auto_add, teardown),
 		cmocka_unit_test_teardown(test_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_initial_contact_same_second, teardown),
+		cmocka_unit_test_teardown(test_uniqueids, teardown),
+		cmocka_unit_test_teardown(test_uniqueids_no, teardown),
 		cmocka_unit_test_teardown(test_ike_rekey_collision, teardown),
 		cmocka_unit_test_teardown(test_kernel_expire, teardown),
 		cmocka_unit_test_teardown(test_kernel_soft_expire_rekey_no, teardown),
