@@ -4,7 +4,8 @@
  * bytes go through kernel_nl_scan() (one receive buffer, our sequence
  * number 7) and, when a data reply was kept, through the SA and policy
  * decoders; and as multicast events through kernel_events_scan()
- * (ACQUIRE, EXPIRE).  Whatever is accepted must be self-consistent.
+ * (ACQUIRE, EXPIRE; an ACQUIRE also through pluto's log line for it and
+ * its lookup, conn/route.h).  Whatever is accepted must be self-consistent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
 
+#include "conn/route.h"
 #include "kernel/kernel.h"
 #include "kernel/kernel_nl.h"
 
@@ -37,6 +39,13 @@ static void on_event(const struct kernel_event *e, void *ctx)
 		FUZZ_CHECK(a->src.family == AF_INET || a->src.family == AF_INET6);
 		FUZZ_CHECK(a->src.family == a->dst.family);
 		FUZZ_CHECK(a->dir <= KERNEL_DIR_FWD);
+		/* pluto's log line for it, and its lookup (no routed conns here) */
+		char line[200];
+		struct jambuf b = jambuf_init(line, sizeof(line));
+		jam_acquire(&b, a);
+		FUZZ_CHECK(strncmp(line, "initiate on-demand for packet ", 30) == 0);
+		FUZZ_CHECK(memchr(line, '\0', sizeof(line)) != NULL);
+		FUZZ_CHECK(route_find_acquire(a) == NULL);
 	} else {
 		FUZZ_CHECK(e->type == KERNEL_EVENT_EXPIRE);
 		const struct kernel_expire *x = &e->expire;
