@@ -91,7 +91,7 @@ static const char *ike_version(const struct connection *c)
 	return c->config != NULL && c->config->keyexchange == KE_IKEV1 ? "IKEv1" : "IKEv2";
 }
 
-static void log_added(const struct connection *c)
+void conn_log_added(const struct connection *c)
 {
 	if (conn_oriented(c)) {
 		llog(&c->logger, LOG_SEV_INFO, "added %s connection", ike_version(c));
@@ -149,6 +149,8 @@ int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_
 		     mode == CONN_REPLACE && conn_by_name(name) != NULL ? "replaced" : "added");
 		return rc;
 	}
+	if (conn_config_is_family(cc))	/* leftsubnets=: NAME/1x1 ... (conn/family.c) */
+		return conn_add_family(cc, mode, logger);
 	struct connection *old = conn_by_name(name);
 	if (old != NULL && mode == CONN_ADD) {
 		llog(logger, LOG_SEV_INFO, "attempt to redefine connection \"%s\"", name);
@@ -168,7 +170,7 @@ int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_
 	}
 	conn_table_add(c);
 	route_track(c);
-	log_added(c);
+	conn_log_added(c);
 	return CTL_RC_OK;
 }
 
@@ -195,14 +197,17 @@ void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 		 * (and type=passthrough|drop|reject with auto=start) routes */
 		bool shunt = cc->type == CONN_TYPE_PASSTHROUGH || cc->type == CONN_TYPE_DROP ||
 			     cc->type == CONN_TYPE_REJECT;
-		if (cc->autostart == AUTO_ONDEMAND || (shunt && cc->autostart == AUTO_START))
-			(void)route_connection(conn_by_name(cc->name), logger);
+		struct connection *c = conn_by_name(cc->name);	/* NULL: a leftsubnets= family */
+		if (c != NULL && (cc->autostart == AUTO_ONDEMAND || (shunt && cc->autostart == AUTO_START)))
+			(void)route_connection(c, logger);
 	}
 }
 
 int conn_delete_by_name(const char *name, const struct logger *logger)
 {
 	struct connection *c = conn_by_name_or_serial(name);
+	if (c == NULL && conn_delete_family(name, logger) == CTL_RC_OK)
+		return CTL_RC_OK;
 	if (c == NULL) {
 		llog(logger, LOG_SEV_INFO, "no connection or alias named \"%s\"", name);
 		return CTL_RC_UNKNOWN_NAME;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One handler per control request; the whack client sees every line. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tern/conf.h"
@@ -10,6 +11,7 @@
 #include "conn/connections.h"
 #include "conn/route.h"
 #include "conn/show.h"
+#include "ikev2/ikev2.h"
 #include "ikev2/pluto_ikev2.h"
 #include "ctl/ctl_server.h"
 #include "ctl/status.h"
@@ -20,8 +22,30 @@ static int need_connection(const char *name)
 {
 	if (conn_by_name_or_serial(name) != NULL)
 		return CTL_RC_OK;
+	size_t n;
+	struct connection **family = conn_family(name, &n);	/* leftsubnets= */
+	free(family);
+	if (n > 0)
+		return CTL_RC_OK;
 	llog(&global_logger, LOG_SEV_INFO, "no connection or alias named \"%s\"", name);
 	return CTL_RC_UNKNOWN_NAME;
+}
+
+/*
+ * `ipsec up ALIAS` (a leftsubnets= family): the members in name order;
+ * the first brings up the IKE SA (and the whack result), the others
+ * queue for a Child SA over it.
+ */
+static int initiate_family(struct log_client *client, const char *alias)
+{
+	size_t n;
+	struct connection **v = conn_family(alias, &n);
+	llog(&global_logger, LOG_SEV_INFO, "initiating all connections with alias \"%s\"", alias);
+	int rc = pluto_ikev2_initiate(client, v[0]);
+	for (size_t i = 1; i < n; i++)
+		(void)pluto_ikev2_initiate(NULL, v[i]);
+	free(v);
+	return rc;
 }
 
 static int cmd_add(const struct ctl_request *req, enum conn_add_mode mode)
@@ -75,8 +99,15 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_CONNECTIONSTATUS:
 		if (req->has_name) {
 			struct connection *c = conn_by_name_or_serial(req->name);
-			if (c == NULL)
-				return need_connection(req->name);
+			if (c == NULL) {
+				/* an alias: every member of the family */
+				size_t n;
+				struct connection **v = conn_family(req->name, &n);
+				for (size_t i = 0; i < n; i++)
+					show_connection(&s, v[i]);
+				free(v);
+				return n > 0 ? CTL_RC_OK : need_connection(req->name);
+			}
 			show_connection(&s, c);
 			return CTL_RC_OK;
 		}
@@ -85,6 +116,15 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_TRAFFICSTATUS:
 		if (req->has_name && need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		if (req->has_name && conn_by_name_or_serial(req->name) == NULL) {
+			/* an alias: each member of the family */
+			size_t n;
+			struct connection **v = conn_family(req->name, &n);
+			for (size_t i = 0; i < n; i++)
+				pluto_ikev2_show_traffic(&s, v[i]->name);
+			free(v);
+			return CTL_RC_OK;
+		}
 		pluto_ikev2_show_traffic(&s, req->has_name ? conn_by_name_or_serial(req->name)->name : NULL);
 		return CTL_RC_OK;
 	case CTL_SHOWSTATES:
@@ -112,21 +152,65 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 	case CTL_INITIATE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		if (conn_by_name_or_serial(req->name) == NULL)
+			return initiate_family(req->async ? NULL : client, req->name);
 		/* --asynchronous: the result is "started", the lines go to the log */
 		return pluto_ikev2_initiate(req->async ? NULL : client,
 					    conn_by_name_or_serial(req->name));
 	case CTL_TERMINATE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		if (conn_by_name_or_serial(req->name) == NULL) {
+			/* an alias: every member of the family */
+			size_t n;
+			struct connection **v = conn_family(req->name, &n);
+			unsigned gone = 0;
+			for (size_t i = 0; i < n; i++) {
+				route_terminating(v[i]);
+				if (pluto_ikev2 != NULL)
+					gone += ikev2_terminate(pluto_ikev2, v[i]);
+			}
+			if (gone == 0)
+				llog(&global_logger, LOG_SEV_INFO, "no IKE SA to terminate for alias \"%s\"",
+				     req->name);
+			free(v);
+			return CTL_RC_OK;
+		}
 		route_terminating(conn_by_name_or_serial(req->name));
 		return pluto_ikev2_terminate(conn_by_name_or_serial(req->name));
 	case CTL_ROUTE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		if (conn_by_name_or_serial(req->name) == NULL) {
+			/* an alias: every member of the family */
+			size_t n;
+			int rc = CTL_RC_OK;
+			struct connection **v = conn_family(req->name, &n);
+			for (size_t i = 0; i < n; i++) {
+				int r = route_connection(v[i], &global_logger);
+				if (rc == CTL_RC_OK)
+					rc = r;
+			}
+			free(v);
+			return rc;
+		}
 		return route_connection(conn_by_name_or_serial(req->name), &global_logger);
 	case CTL_UNROUTE:
 		if (need_connection(req->name) != CTL_RC_OK)
 			return CTL_RC_UNKNOWN_NAME;
+		if (conn_by_name_or_serial(req->name) == NULL) {
+			/* an alias: every member of the family */
+			size_t n;
+			int rc = CTL_RC_OK;
+			struct connection **v = conn_family(req->name, &n);
+			for (size_t i = 0; i < n; i++) {
+				int r = unroute_connection(v[i], &global_logger);
+				if (rc == CTL_RC_OK)
+					rc = r;
+			}
+			free(v);
+			return rc;
+		}
 		return unroute_connection(conn_by_name_or_serial(req->name), &global_logger);
 	case CTL_LOG:
 	case CTL_RESULT:

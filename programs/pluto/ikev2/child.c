@@ -97,8 +97,8 @@ static void fill_sa(struct child_sa *child, struct ikev2_kernel_sa *sa, bool inb
 		.reqid = child->reqid,
 		.src = inbound ? ike->remote.addr : ike->local.addr,
 		.dst = inbound ? ike->local.addr : ike->remote.addr,
-		.src_client = inbound ? child->remote_ts : child->local_ts,
-		.dst_client = inbound ? child->local_ts : child->remote_ts,
+		.src_client = inbound ? child_remote_sel(child) : child_local_sel(child),
+		.dst_client = inbound ? child_local_sel(child) : child_remote_sel(child),
 		.transport = child->transport,
 		.esn = child->esn,
 		.replay_window = cc != NULL ? cc->replay_window : 128,
@@ -212,7 +212,8 @@ static bool policies_shared(const struct child_sa *child)
 	for (const struct child_sa *c = child->ike->children; c != NULL; c = c->sibling_next)
 		if (c != child && c->installed && c->reqid == child->reqid &&
 		    subnet_eq(&c->local_ts, &child->local_ts) &&
-		    subnet_eq(&c->remote_ts, &child->remote_ts))
+		    subnet_eq(&c->remote_ts, &child->remote_ts) && c->ts_ipproto == child->ts_ipproto &&
+		    c->ts_local_port == child->ts_local_port && c->ts_remote_port == child->ts_remote_port)
 			return true;
 	return false;
 }
@@ -236,8 +237,9 @@ diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_ke
 	}
 	if (d != NULL)
 		return d;
+	ip_selector ls = child_local_sel(child), rs = child_remote_sel(child);
 	if (!policies_shared(child))
-		d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
+		d = kops->add_policies(e->ctx, &ls, &rs, &ike->local.addr,
 				       &ike->remote.addr, child->reqid, child->transport);
 	if (d != NULL) {
 		diag_t u = kops->del_sa(e->ctx, &in.src, &in.dst, in.spi);
@@ -266,8 +268,9 @@ diag_t child_install_one(struct child_sa *child, const struct crypto_child_kerne
 	diag_t d = kops->add_sa(e->ctx, &sa);
 	if (d != NULL || !inbound)
 		return d;
+	ip_selector ls = child_local_sel(child), rs = child_remote_sel(child);
 	if (!policies_shared(child))
-		d = kops->add_policies(e->ctx, &child->local_ts, &child->remote_ts, &ike->local.addr,
+		d = kops->add_policies(e->ctx, &ls, &rs, &ike->local.addr,
 				       &ike->remote.addr, child->reqid, child->transport);
 	if (d != NULL) {
 		diag_t u = kops->del_sa(e->ctx, &sa.src, &sa.dst, sa.spi);
@@ -293,8 +296,8 @@ void child_uninstall(struct child_sa *child)
 	if (d == NULL)
 		child->out_bytes = bytes;
 	diag_free(&d);
-	d = policies_shared(child) ? NULL
-		: k->del_policies(e->ctx, &child->local_ts, &child->remote_ts, child->reqid);
+	ip_selector ls = child_local_sel(child), rs = child_remote_sel(child);
+	d = policies_shared(child) ? NULL : k->del_policies(e->ctx, &ls, &rs, child->reqid);
 	if (d != NULL)
 		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the policies");
 	d = k->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in);
@@ -308,10 +311,11 @@ void child_uninstall(struct child_sa *child)
 
 void jam_child_ts(struct jambuf *b, const struct child_sa *child)
 {
+	ip_selector l = child_local_sel(child), r = child_remote_sel(child);
 	jam_char(b, '[');
-	jam_subnet(b, &child->local_ts);
+	jam_selector(b, &l);
 	jam_str(b, "===");
-	jam_subnet(b, &child->remote_ts);
+	jam_selector(b, &r);
 	jam_char(b, ']');
 }
 

@@ -211,13 +211,8 @@ static void respond_child(struct ike_sa *ike, struct child_sa *child, struct chi
 		ike_put_payload(&o->b, &p);
 	}
 	/* TSi: the initiator's side, our remote client */
-	struct ike_ts tsi, tsr;
-	ts_from_subnet(&child->remote_ts, &tsi);
-	ts_from_subnet(&child->local_ts, &tsr);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSi, .known = true, .u.ts = { .nr_ts = 1, .ts = &tsi } };
-	ike_put_payload(&o->b, &p);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSr, .known = true, .u.ts = { .nr_ts = 1, .ts = &tsr } };
-	ike_put_payload(&o->b, &p);
+	ip_selector tsi = child_remote_sel(child), tsr = child_local_sel(child);
+	put_ts_payloads(&o->b, &tsi, &tsr);
 	size_t len = 0;
 	diag_t d = out_finish(o, &len);
 	free(sab);
@@ -248,6 +243,8 @@ static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct 
 		child_rekey_forget(child);
 		send_delete_child(child);
 		child_sa_delete(child);
+		if (old == NULL)
+			child_new_kick(ike);
 		return;
 	}
 	child->state = ESTABLISHED_CHILD_SA;
@@ -257,8 +254,10 @@ static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct 
 	}
 	child_rekey_forget(child);
 	child_rekey_schedule(child, true);
-	if (old == NULL)
+	if (old == NULL) {
+		child_new_kick(ike);	/* the next of a leftsubnets= family */
 		return;
+	}
 	/*
 	 * Both ends rekeyed OLD at once (RFC 7296 2.8.1): of the two new
 	 * Child SAs the one whose exchange had the lowest of the four nonces
@@ -363,11 +362,13 @@ static void ccs_done(struct worker_job *w, bool cancelled)
 
 /* ---- the request ---- */
 
-static void conn_clients(const struct ike_sa *ike, ip_subnet *local, ip_subnet *remote)
+/* a Child SA for connection C, not the IKE SA's (a leftsubnets= sibling):
+ * C's name in its log lines and C's reqid (each pair its own SAs) */
+static void child_set_conn(struct child_sa *child, struct connection *c)
 {
-	const struct end *this = conn_this(ike->conn), *that = conn_that(ike->conn);
-	*local = subnet_is_unset(&this->client) ? subnet_from_address(&ike->local.addr) : this->client;
-	*remote = subnet_is_unset(&that->client) ? subnet_from_address(&ike->remote.addr) : that->client;
+	child->conn = c;
+	child->reqid = c->config != NULL && c->config->reqid != 0
+		? c->config->reqid : KERNEL_REQID_MIN + (uint32_t)(c->serial & 0xfff) * 4;
 }
 
 /*
@@ -387,9 +388,21 @@ static uint16_t choose_child(struct ike_sa *ike, struct child_sa *child, struct 
 		child->transport = old->transport;
 		child->reqid = old->reqid;
 	} else {
-		conn_clients(ike, &child->local_ts, &child->remote_ts);
-		child->transport = ike->conn->config != NULL &&
-				   ike->conn->config->type == CONN_TYPE_TRANSPORT;
+		/* a new Child SA: the connection whose selectors fit (a
+		 * sibling of a leftsubnets= family, narrowing=) */
+		ip_selector l, r;
+		struct connection *c = ts_find_conn(ike, &tsi->u.ts, &tsr->u.ts, &l, &r);
+		if (c == NULL) {
+			LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
+				jam_str(b, "Child SA: traffic selectors ");
+				jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
+				jam_str(b, " do not match any IKEv2 connection; responding with TS_UNACCEPTABLE");
+			}
+			return v2N_TS_UNACCEPTABLE;
+		}
+		child_set_conn(child, c);
+		child_set_sel(child, &l, &r);
+		child->transport = c->config != NULL && c->config->type == CONN_TYPE_TRANSPORT;
 	}
 	uint16_t ike_group = ike->choice.has[IKEv2_TRANS_KE] ? ike->choice.id[IKEv2_TRANS_KE] : ike->ke_group;
 	diag_t d = rekey_offer(child, ike_group);
@@ -418,7 +431,8 @@ static uint16_t choose_child(struct ike_sa *ike, struct child_sa *child, struct 
 		/* a KE transform of NONE counts as none */
 		choice.has[IKEv2_TRANS_KE] = false;
 	}
-	if (!ts_covers(&tsi->u.ts, &child->remote_ts) || !ts_covers(&tsr->u.ts, &child->local_ts)) {
+	ip_selector cl = child_local_sel(child), cr = child_remote_sel(child), nl, nr;
+	if (old != NULL && ts_fit_request(&tsi->u.ts, &tsr->u.ts, &cl, &cr, true, &nl, &nr) == TS_FIT_NONE) {
 		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
 			jam_str(b, "Child SA: the initiator's traffic selectors do not cover ");
 			jam_child_ts(b, child);
@@ -668,11 +682,14 @@ static void send_rekey_request(struct ike_sa *ike, struct child_sa *child, struc
 	out_init(o, ike, ISAKMP_v2_CREATE_CHILD_SA, false, ike->next_msgid);
 	out_open_sk(o);
 	uint8_t spi[4];
-	put_spi32(spi, old->spi_in);
-	struct ike_payload p = { .type = IKEv2_NP_N, .known = true,
-				 .u.n = { .protocol = IKEv2_PROTO_ESP, .spi_size = 4, .type = v2N_REKEY_SA,
-					  .spi = { spi, 4 } } };
-	ike_put_payload(&o->b, &p);
+	struct ike_payload p;
+	if (old != NULL) {
+		put_spi32(spi, old->spi_in);
+		p = (struct ike_payload){ .type = IKEv2_NP_N, .known = true,
+					  .u.n = { .protocol = IKEv2_PROTO_ESP, .spi_size = 4,
+						   .type = v2N_REKEY_SA, .spi = { spi, 4 } } };
+		ike_put_payload(&o->b, &p);
+	}
 	if (child->transport)
 		out_notify(o, v2N_USE_TRANSPORT_MODE, NULL, 0);
 	p = (struct ike_payload){ .type = IKEv2_NP_SA, .known = true, .u.sa = child->offer->sa };
@@ -686,23 +703,26 @@ static void send_rekey_request(struct ike_sa *ike, struct child_sa *child, struc
 					  .u.ke = { .group = r->group, .data = { pub.ptr, pub.len } } };
 		ike_put_payload(&o->b, &p);
 	}
-	struct ike_ts tsi, tsr;
-	ts_from_subnet(&child->local_ts, &tsi);
-	ts_from_subnet(&child->remote_ts, &tsr);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSi, .known = true, .u.ts = { .nr_ts = 1, .ts = &tsi } };
-	ike_put_payload(&o->b, &p);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSr, .known = true, .u.ts = { .nr_ts = 1, .ts = &tsr } };
-	ike_put_payload(&o->b, &p);
+	ip_selector tsi = child_local_sel(child), tsr = child_remote_sel(child);
+	put_ts_payloads(&o->b, &tsi, &tsr);
 	size_t len = 0;
 	diag_t d = out_finish(o, &len);
 	if (d != NULL) {
 		llog_diag(&child->logger, LOG_SEV_ERROR, &d, "CREATE_CHILD_SA request");
 		free(o);
 		child_sa_delete(child);
+		if (old == NULL)
+			child_new_kick(ike);
 		return;
 	}
 	ikev2_send_request(ike, o, len);
 	free(o);
+	if (old == NULL) {
+		llog(&child->logger, LOG_SEV_INFO,
+		     "sent CREATE_CHILD_SA request to create Child SA using IKE SA #%lu {ESP <0x%08x}",
+		     ike->serial, child->spi_in);
+		return;
+	}
 	/* Libreswan's words; the rest for debugging */
 	llog(&child->logger, LOG_SEV_INFO, "sent CREATE_CHILD_SA request to rekey IPsec SA");
 	ldbg(&child->logger, "rekeying Child SA #%lu using #%lu {ESP <0x%08x%s}", old->serial,
@@ -724,11 +744,15 @@ static void kegen_done(struct worker_job *w, bool cancelled)
 	if (ike != NULL)
 		ike->busy = false;
 	if (ike != NULL && child != NULL && child->ike == ike && child->rekey != NULL) {
-		struct child_sa *old = sa_child_by_serial(&j->e->sas, child->rekey->old_serial);
-		if (j->diag != NULL || old == NULL || ike->req.pkt != NULL) {
+		bool fresh = child->rekey->old_serial == 0;	/* a new Child SA */
+		struct child_sa *old = fresh ? NULL : sa_child_by_serial(&j->e->sas, child->rekey->old_serial);
+		if (j->diag != NULL || (old == NULL && !fresh) || ike->req.pkt != NULL) {
 			if (j->diag != NULL)
-				llog(&child->logger, LOG_SEV_ERROR, "cannot rekey: %s", diag_str(j->diag));
+				llog(&child->logger, LOG_SEV_ERROR, "cannot %s: %s",
+				     fresh ? "create Child SA" : "rekey", diag_str(j->diag));
 			child_sa_delete(child);
+			if (fresh)
+				child_new_kick(ike);
 		} else {
 			child->rekey->ke = j->ke;
 			j->ke = NULL;
@@ -845,7 +869,8 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 		return;
 	}
 	struct child_rekey *r = child->rekey;
-	struct child_sa *old = sa_child_by_serial(&e->sas, r->old_serial);
+	bool fresh = r->old_serial == 0;	/* a new Child SA, not a rekey */
+	struct child_sa *old = fresh ? NULL : sa_child_by_serial(&e->sas, r->old_serial);
 	const struct ike_payload *sa = ike_message_get(m, IKEv2_NP_SA);
 	const struct ike_payload *nr = ike_message_get(m, IKEv2_NP_Ni);
 	const struct ike_payload *ke = ike_message_get(m, IKEv2_NP_KE);
@@ -862,9 +887,12 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 				jam_ike_notify(b, why);
 			else
 				jam_str(b, "no SA payload and no error notification");
-			jam(b, "; Child SA #%lu stays until it expires", r->old_serial);
+			if (!fresh)
+				jam(b, "; Child SA #%lu stays until it expires", r->old_serial);
 		}
 		child_sa_delete(child);
+		if (fresh)
+			child_new_kick(ike);
 		return;
 	}
 	if (nr == NULL || tsi == NULL || tsr == NULL)
@@ -882,9 +910,16 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 		d = diag("the responder's KE payload does not match the chosen group");
 	if (d == NULL && !pfs)
 		choice.has[IKEv2_TRANS_KE] = false;
-	if (d == NULL && (!ts_covers(&tsi->u.ts, &child->local_ts) ||
-			  !ts_covers(&tsr->u.ts, &child->remote_ts)))
-		d = diag("the responder narrowed the traffic selectors");
+	ip_selector want_l = child_local_sel(child), want_r = child_remote_sel(child), got_l, got_r;
+	enum ts_fit fit = TS_FIT_NONE;
+	if (d == NULL) {
+		fit = ts_fit_response(&tsi->u.ts, &tsr->u.ts, &want_l, &want_r,
+				      fresh && conn_narrowing(child->conn), &got_l, &got_r);
+		if (fit == TS_FIT_NONE)
+			d = diag(fresh && conn_narrowing(child->conn)
+				 ? "the responder's traffic selectors are not inside the ones proposed"
+				 : "the responder narrowed the traffic selectors (narrowing=no)");
+	}
 	if (d == NULL && (ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL) != child->transport)
 		d = diag("the responder disagrees on transport mode");
 	const struct crypto_encr *encr = NULL;
@@ -896,7 +931,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 		if (encr == NULL || (!encr->aead && integ == NULL))
 			d = diag("negotiated ESP algorithms are not supported");
 	}
-	if (d != NULL || old == NULL) {
+	if (d != NULL || (old == NULL && !fresh)) {
 		llog(&child->logger, LOG_SEV_ERROR, "CREATE_CHILD_SA response rejected: %s",
 		     d != NULL ? diag_str(d) : "the Child SA being rekeyed is gone");
 		diag_free(&d);
@@ -907,8 +942,17 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 			send_delete_child(child);
 		}
 		child_sa_delete(child);
+		if (fresh)
+			child_new_kick(ike);
 		return;
 	}
+	if (fit == TS_FIT_NARROWED) {
+		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
+			jam_str(b, "the responder narrowed the traffic selectors to ");
+			jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
+		}
+	}
+	child_set_sel(child, &got_l, &got_r);
 	child->choice = choice;
 	child->spi_out = get_spi32(choice.spi);
 	child->esn = choice.has[IKEv2_TRANS_ESN] && choice.id[IKEv2_TRANS_ESN] == IKEv2_ESN_YES;
@@ -920,7 +964,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	j->e = e;
 	j->ike_serial = ike->serial;
 	j->child_serial = child->serial;
-	j->old_serial = old->serial;
+	j->old_serial = old != NULL ? old->serial : 0;
 	j->exchange_initiator = true;
 	j->prf = ike->prf;
 	j->sk_d = PK11_ReferenceSymKey(ike->keys.sk_d);
@@ -941,4 +985,169 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	ike->busy = true;
 	e->jobs_in_flight++;
 	e->ops->submit(e->ctx, &j->w);
+}
+
+/* ---- initiator: a new Child SA (not a rekey) ---- */
+
+/*
+ * The connections waiting for a Child SA over one IKE SA, oldest first
+ * (`ipsec up` of a leftsubnets= family: the first pair comes with
+ * IKE_AUTH, the others one CREATE_CHILD_SA at a time, window 1).
+ * Connections by serial: one deleted meanwhile is skipped.
+ */
+struct child_pending {
+	void *timer;		/* retry while the IKE SA is busy */
+	unsigned n;
+	unsigned long conn_serial[64];
+};
+
+static void child_new_initiate(struct ike_sa *ike, struct connection *c)
+{
+	struct ikev2_engine *e = ike->eng;
+	struct child_sa *child = child_sa_new(ike);
+	child_set_conn(child, c);
+	child->logger.client = NULL;
+	ip_selector l, r;
+	conn_selectors(c, &ike->local.addr, &ike->remote.addr, &l, &r);
+	child_set_sel(child, &l, &r);
+	child->transport = c->config != NULL && c->config->type == CONN_TYPE_TRANSPORT;
+	child->rekey = calloc(1, sizeof(*child->rekey));
+	if (child->rekey == NULL)
+		abort();
+	uint16_t ike_group = ike->choice.has[IKEv2_TRANS_KE] ? ike->choice.id[IKEv2_TRANS_KE] : ike->ke_group;
+	diag_t d = child_alloc_spi(child);
+	if (d == NULL)
+		d = rekey_offer(child, ike_group);
+	if (d == NULL)
+		d = crypto_random(CRYPTO_SPAN(child->rekey->ni, sizeof(child->rekey->ni)));
+	const struct crypto_ke_group *g = NULL;
+	if (d == NULL && (child->rekey->group = offer_group(child)) != 0) {
+		g = crypto_ke_by_id(child->rekey->group);
+		if (g == NULL || !crypto_ke_supported(g))
+			d = diag("PFS group %u is not supported", child->rekey->group);
+	}
+	if (d != NULL) {
+		llog(&child->logger, LOG_SEV_ERROR, "cannot create Child SA: %s", diag_str(d));
+		diag_free(&d);
+		child_sa_delete(child);
+		child_new_kick(ike);
+		return;
+	}
+	if (g == NULL) {
+		send_rekey_request(ike, child, NULL);
+		return;
+	}
+	struct kegen_job *j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		abort();
+	j->w.run = kegen_run;
+	j->w.done = kegen_done;
+	j->e = e;
+	j->ike_serial = ike->serial;
+	j->child_serial = child->serial;
+	j->group = g;
+	ike->busy = true;
+	e->jobs_in_flight++;
+	e->ops->submit(e->ctx, &j->w);
+}
+
+static void kick_timer_cb(void *arg)
+{
+	struct ike_sa *ike = arg;
+	ike->pending->timer = NULL;	/* fired */
+	child_new_kick(ike);
+}
+
+void child_new_kick(struct ike_sa *ike)
+{
+	struct child_pending *p = ike->pending;
+	if (p == NULL || p->timer != NULL || ike->state != ESTABLISHED_IKE_SA)
+		return;
+	while (p->n > 0) {
+		if (ike->req.pkt != NULL || ike->busy) {
+			/* window 1: when the exchange in flight is over */
+			p->timer = ike->eng->ops->timer_start(ike->eng->ctx, 200, kick_timer_cb, ike);
+			return;
+		}
+		unsigned long serial = p->conn_serial[0];
+		memmove(&p->conn_serial[0], &p->conn_serial[1], (p->n - 1) * sizeof(p->conn_serial[0]));
+		p->n--;
+		struct connection *c = conn_by_serial(serial);
+		if (c == NULL)
+			continue;	/* deleted meanwhile */
+		child_new_initiate(ike, c);
+		return;
+	}
+}
+
+void child_new_forget(struct ike_sa *ike)
+{
+	struct child_pending *p = ike->pending;
+	if (p == NULL)
+		return;
+	if (p->timer != NULL)
+		ike->eng->ops->timer_cancel(ike->eng->ctx, p->timer);
+	free(p);
+	ike->pending = NULL;
+}
+
+/* the IKE SA of C's family (same connalias, same peer) that C can use */
+static struct ike_sa *family_ike(struct ikev2_engine *e, const struct connection *c)
+{
+	const char *alias = c->config != NULL ? c->config->connalias : NULL;
+	if (alias == NULL)
+		return NULL;
+	size_t n;
+	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
+	struct ike_sa *found = NULL;
+	for (size_t i = 0; i < n && found == NULL; i++) {
+		struct ike_sa *ike = v[i];
+		const struct conn_config *ic = ike->conn->config;
+		if (ike->state == IKE_SA_DELETE || ike->conn == c || ic == NULL || ic->connalias == NULL)
+			continue;
+		if (strcmp(ic->connalias, alias) == 0 && address_eq(&ike->remote.addr, &conn_that(c)->host))
+			found = ike;
+	}
+	free(v);
+	return found;
+}
+
+bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client)
+{
+	struct ike_sa *ike = family_ike(e, c);
+	if (ike == NULL)
+		return false;
+	struct logger lg = c->logger;
+	lg.client = client;
+	for (struct child_sa *ch = ike->children; ch != NULL; ch = ch->sibling_next) {
+		if (ch->conn == c) {
+			llog(&lg, LOG_SEV_INFO, "Child SA #%lu using IKE SA #%lu is already %s", ch->serial,
+			     ike->serial, ch->state == ESTABLISHED_CHILD_SA ? "established" : "being negotiated");
+			return true;
+		}
+	}
+	struct child_pending *p = ike->pending;
+	if (p == NULL) {
+		p = ike->pending = calloc(1, sizeof(*p));
+		if (p == NULL)
+			abort();
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->conn_serial[i] == c->serial)
+			return true;	/* queued already */
+	if (p->n == sizeof(p->conn_serial) / sizeof(p->conn_serial[0])) {
+		llog(&lg, LOG_SEV_ERROR, "cannot queue Child SA: IKE SA #%lu has %u waiting", ike->serial,
+		     p->n);
+		return true;
+	}
+	p->conn_serial[p->n++] = c->serial;
+	if (ike->state != ESTABLISHED_IKE_SA) {
+		LLOG_JAMBUF(&lg, LOG_SEV_INFO, b) {
+			jam(b, "queue Child SA; waiting on IKE SA \"%s\" #%lu negotiating with ", ike->conn->name,
+			    ike->serial);
+			jam_address(b, &ike->remote.addr);
+		}
+	}
+	child_new_kick(ike);
+	return true;
 }

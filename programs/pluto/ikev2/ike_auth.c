@@ -93,27 +93,13 @@ static diag_t local_id_body(struct ike_sa *ike, uint8_t *body, size_t *len)
 }
 
 static void put_child(struct ikev2_out *o, const struct ike_sa_payload *sa,
-		      const ip_subnet *tsi, const ip_subnet *tsr, bool transport)
+		      const ip_selector tsi, const ip_selector tsr, bool transport)
 {
 	if (transport)
 		out_notify(o, v2N_USE_TRANSPORT_MODE, NULL, 0);
 	struct ike_payload p = { .type = IKEv2_NP_SA, .known = true, .u.sa = *sa };
 	ike_put_payload(&o->b, &p);
-	struct ike_ts ts;
-	ts_from_subnet(tsi, &ts);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSi, .known = true, .u.ts = { .nr_ts = 1, .ts = &ts } };
-	ike_put_payload(&o->b, &p);
-	struct ike_ts ts2;
-	ts_from_subnet(tsr, &ts2);
-	p = (struct ike_payload){ .type = IKEv2_NP_TSr, .known = true, .u.ts = { .nr_ts = 1, .ts = &ts2 } };
-	ike_put_payload(&o->b, &p);
-}
-
-static void conn_clients(const struct ike_sa *ike, ip_subnet *local, ip_subnet *remote)
-{
-	const struct end *this = conn_this(ike->conn), *that = conn_that(ike->conn);
-	*local = subnet_is_unset(&this->client) ? subnet_from_address(&ike->local.addr) : this->client;
-	*remote = subnet_is_unset(&that->client) ? subnet_from_address(&ike->remote.addr) : that->client;
+	put_ts_payloads(&o->b, &tsi, &tsr);
 }
 
 static bool conn_transport(const struct ike_sa *ike)
@@ -603,7 +589,8 @@ static void send_auth_request(struct ike_sa *ike, const uint8_t *body, size_t bo
 				  .u.auth = { .method = method, .data = { auth, auth_len } } };
 	ike_put_payload(&o->b, &p);
 	if (child != NULL)
-		put_child(o, &child->offer->sa, &child->local_ts, &child->remote_ts, child->transport);
+		put_child(o, &child->offer->sa, child_local_sel(child), child_remote_sel(child),
+			  child->transport);
 	size_t len = 0;
 	diag_t d = out_finish(o, &len);
 	free(certreq);
@@ -668,12 +655,11 @@ static void initiator_signed(struct ike_sa *ike, struct sig_job *j)
 void ike_auth_start(struct ike_sa *ike)
 {
 	struct child_sa *child = NULL;
-	ip_subnet local, remote;
-	conn_clients(ike, &local, &remote);
+	ip_selector local, remote;
+	conn_selectors(ike->conn, &ike->local.addr, &ike->remote.addr, &local, &remote);
 	if (!ike->childless) {
 		child = child_sa_new(ike);
-		child->local_ts = local;
-		child->remote_ts = remote;
+		child_set_sel(child, &local, &remote);
 		child->transport = conn_transport(ike);
 		diag_t d = child_alloc_spi(child);
 		if (d == NULL)
@@ -746,22 +732,6 @@ static uint32_t spi32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* the responder's TS must be inside what we proposed; take it as given */
-static bool ts_take(const struct ike_ts_payload *p, const ip_subnet *ours, ip_subnet *out)
-{
-	if (p->nr_ts != 1)
-		return false;
-	/* only exact subnets are installed: narrowing to a range is refused */
-	if (!ts_covers(p, ours))
-		return false;
-	struct ike_ts mine;
-	ts_from_subnet(ours, &mine);
-	if (memcmp(p->ts[0].start, mine.start, mine.addr_len) != 0 ||
-	    memcmp(p->ts[0].end, mine.end, mine.addr_len) != 0)
-		return false;
-	*out = *ours;
-	return true;
-}
 
 static void initiator_child_keys(struct ike_sa *ike, struct child_sa *child,
 				 const struct crypto_child_kernel_keys *keys, diag_t *d)
@@ -774,12 +744,14 @@ static void initiator_child_keys(struct ike_sa *ike, struct child_sa *child,
 		send_delete_child(child);
 		child_sa_delete(child);
 		ike_whack_done(ike, CTL_RC_FATAL);
+		child_new_kick(ike);
 		return;
 	}
 	child->state = ESTABLISHED_CHILD_SA;
 	ike->eng->sas.nr_child_established++;
 	child_log_established(child);
 	ike_whack_done(ike, CTL_RC_OK);
+	child_new_kick(ike);	/* the other pairs of a leftsubnets= family */
 }
 
 /* the peer's identity from its ID payload (a DN through auth/certs.h) */
@@ -815,6 +787,7 @@ static void initiator_authenticated(struct ike_sa *ike, const struct ike_message
 	struct child_sa *child = proposed_child(ike);
 	if (child == NULL) {
 		ike_whack_done(ike, ike->child_failed ? CTL_RC_FATAL : CTL_RC_OK);
+		child_new_kick(ike);
 		return;
 	}
 	const struct ike_payload *err = first_error(m);
@@ -831,16 +804,24 @@ static void initiator_authenticated(struct ike_sa *ike, const struct ike_message
 		}
 		child_sa_delete(child);
 		ike_whack_done(ike, CTL_RC_FATAL);
+		child_new_kick(ike);
 		return;
 	}
 	struct ike_sa_choice choice;
 	d = ike_sa_accept(&child->offer->sa, &sa->u.sa, true, &choice);
 	if (d == NULL && choice.spi_size != 4)
 		d = diag("the accepted ESP proposal has a %u byte SPI", choice.spi_size);
-	ip_subnet l, r;
-	if (d == NULL && (!ts_take(&tsi->u.ts, &child->local_ts, &l) ||
-			  !ts_take(&tsr->u.ts, &child->remote_ts, &r)))
-		d = diag("the responder's traffic selectors are not the ones proposed");
+	/* the responder's TS: what we proposed, or (narrowing=yes) inside it */
+	ip_selector want_l = child_local_sel(child), want_r = child_remote_sel(child), got_l, got_r;
+	enum ts_fit fit = TS_FIT_NONE;
+	if (d == NULL) {
+		fit = ts_fit_response(&tsi->u.ts, &tsr->u.ts, &want_l, &want_r, conn_narrowing(ike->conn),
+				      &got_l, &got_r);
+		if (fit == TS_FIT_NONE)
+			d = diag(conn_narrowing(ike->conn)
+				 ? "the responder's traffic selectors are not inside the ones proposed"
+				 : "the responder's traffic selectors are not the ones proposed");
+	}
 	bool transport = ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL;
 	if (d == NULL && transport != child->transport)
 		d = diag("the responder %s transport mode", transport ? "chose" : "refused");
@@ -852,8 +833,16 @@ static void initiator_authenticated(struct ike_sa *ike, const struct ike_message
 		send_delete_child(child);
 		child_sa_delete(child);
 		ike_whack_done(ike, CTL_RC_FATAL);
+		child_new_kick(ike);
 		return;
 	}
+	if (fit == TS_FIT_NARROWED) {
+		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
+			jam_str(b, "the responder narrowed the traffic selectors to ");
+			jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
+		}
+	}
+	child_set_sel(child, &got_l, &got_r);
 	child->choice = choice;
 	child->spi_out = spi32(choice.spi);
 	child->esn = choice.has[IKEv2_TRANS_ESN] && choice.id[IKEv2_TRANS_ESN] == IKEv2_ESN_YES;
@@ -990,7 +979,9 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 		return sa == NULL && tsi == NULL && tsr == NULL ? 0 : v2N_INVALID_SYNTAX;
 	}
 	struct child_sa *child = child_sa_new(ike);
-	conn_clients(ike, &child->local_ts, &child->remote_ts);
+	ip_selector local, remote;
+	conn_selectors(ike->conn, &ike->local.addr, &ike->remote.addr, &local, &remote);
+	child_set_sel(child, &local, &remote);
 	child->transport = conn_transport(ike);
 	*out = child;
 	diag_t d = child_offer(child, false);
@@ -1005,14 +996,36 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 		diag_free(&d);
 		return v2N_NO_PROPOSAL_CHOSEN;
 	}
-	/* TSi is the initiator's side: our remote client */
-	if (!ts_covers(&tsi->u.ts, &child->remote_ts) || !ts_covers(&tsr->u.ts, &child->local_ts)) {
+	/* TSi is the initiator's side: our remote client; exact, or
+	 * narrowed to ours with narrowing=yes (RFC 7296 2.9) */
+	ip_selector nl, nr;
+	bool narrowing = conn_narrowing(ike->conn);
+	enum ts_fit fit = ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, narrowing, &nl, &nr);
+	if (fit == TS_FIT_NONE) {
+		bool wider = !narrowing && ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, true,
+							  &nl, &nr) != TS_FIT_NONE;
 		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
-			jam_str(b, "Child SA: the initiator's traffic selectors do not cover ");
-			jam_child_ts(b, child);
+			if (wider) {
+				jam_str(b, "Child SA: the initiator's traffic selectors ");
+				jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
+				jam_str(b, " are wider than ");
+				jam_child_ts(b, child);
+				jam_str(b, " and narrowing=no");
+			} else {
+				jam_str(b, "Child SA: the initiator's traffic selectors do not cover ");
+				jam_child_ts(b, child);
+			}
 			jam_str(b, "; responding with TS_UNACCEPTABLE");
 		}
 		return v2N_TS_UNACCEPTABLE;
+	}
+	if (fit == TS_FIT_NARROWED) {
+		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
+			jam_str(b, "narrowing the initiator's traffic selectors ");
+			jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
+			jam_str(b, " to ");
+			jam_child_ts(b, child);
+		}
 	}
 	bool transport = ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL;
 	if (transport != child->transport) {
@@ -1061,11 +1074,10 @@ ts:;
 	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
 	if (tsi == NULL || tsr == NULL)
 		return true;
-	const struct end *this = conn_this(c), *that = conn_that(c);
-	ip_subnet local = subnet_is_unset(&this->client) ? subnet_from_address(&ike->local.addr) : this->client;
-	ip_subnet remote = subnet_is_unset(&that->client) ? subnet_from_address(&ike->remote.addr) : that->client;
+	ip_selector local, remote, nl, nr;
+	conn_selectors(c, &ike->local.addr, &ike->remote.addr, &local, &remote);
 	bool transport = c->config != NULL && c->config->type == CONN_TYPE_TRANSPORT;
-	return ts_covers(&tsi->u.ts, &remote) && ts_covers(&tsr->u.ts, &local) &&
+	return ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, conn_narrowing(c), &nl, &nr) != TS_FIT_NONE &&
 	       transport == (ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL);
 }
 
@@ -1149,7 +1161,8 @@ static void responder_build(struct ike_sa *ike, struct child_sa *child, uint16_t
 					   (uint8_t)(child->spi_in >> 8), (uint8_t)child->spi_in };
 			ike_sa_choice_to_sa(&child->choice, spi, 4, sab);
 			/* TSi: the initiator's side, our remote client */
-			put_child(o, &sab->sa, &child->remote_ts, &child->local_ts, child->transport);
+			put_child(o, &sab->sa, child_remote_sel(child), child_local_sel(child),
+				  child->transport);
 		}
 	}
 	size_t len = 0;

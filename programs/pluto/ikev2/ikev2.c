@@ -194,6 +194,7 @@ void ike_sa_delete(struct ike_sa *ike)
 	ike_rekey_forget(ike);
 	liveness_stop(ike);
 	nat_keepalive_stop(ike);
+	child_new_forget(ike);
 	ike_whack_done(ike, CTL_RC_FATAL);
 	while (ike->children != NULL)
 		child_sa_delete(ike->children);
@@ -502,6 +503,9 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 		}
 	}
 	free(v);
+	/* a leftsubnets= sibling's IKE SA: a Child SA over it (CREATE_CHILD_SA) */
+	if (child_new_queue(e, c, client))
+		return CTL_RC_OK;
 	ip_endpoint local = { .addr = conn_this(c)->host, .port = 500 };
 	ip_endpoint remote = { .addr = that->host, .port = 500 };
 	struct ike_sa *ike = ike_sa_new(e, c, true, &local, &remote);
@@ -527,8 +531,20 @@ unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c)
 	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ike_sa *ike = v[i];
-		if (ike->conn != c)
+		if (ike->conn != c) {
+			/* C's Child SAs over another connection's IKE SA (leftsubnets=) */
+			struct child_sa *mine[8];
+			unsigned k = 0;
+			for (struct child_sa *ch = ike->children; ch != NULL && k < 8; ch = ch->sibling_next)
+				if (ch->conn == c)
+					mine[k++] = ch;
+			if (k > 0 && ike->state == ESTABLISHED_IKE_SA)
+				send_delete_children(ike, mine, k);
+			for (unsigned j = 0; j < k; j++)
+				child_sa_delete(mine[j]);
+			count += k;
 			continue;
+		}
 		count++;
 		if (ike->state == ESTABLISHED_IKE_SA) {
 			llog(&ike->logger, LOG_SEV_INFO, "deleting IKE SA (%s) and sending notification",

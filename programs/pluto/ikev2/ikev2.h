@@ -38,7 +38,7 @@ struct ikev2_kernel_sa {
 	uint32_t reqid;
 	ip_address src, dst;		/* outer addresses */
 	uint16_t encap_sport, encap_dport;	/* 0: no UDP encapsulation */
-	ip_subnet src_client, dst_client;	/* selectors */
+	ip_selector src_client, dst_client;	/* selectors (protoport too) */
 	bool transport;
 	bool esn;
 	unsigned replay_window;
@@ -63,11 +63,11 @@ struct ikev2_kernel_ops {
 	/* remove the state (SPI to DST); errors are logged by the caller */
 	diag_t (*del_sa)(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi);
 	/* policies out/in/fwd for the Child SA between the two clients */
-	diag_t (*add_policies)(void *ctx, const ip_subnet *local_client,
-			       const ip_subnet *remote_client, const ip_address *local,
+	diag_t (*add_policies)(void *ctx, const ip_selector *local_client,
+			       const ip_selector *remote_client, const ip_address *local,
 			       const ip_address *remote, uint32_t reqid, bool transport);
-	diag_t (*del_policies)(void *ctx, const ip_subnet *local_client,
-			       const ip_subnet *remote_client, uint32_t reqid);
+	diag_t (*del_policies)(void *ctx, const ip_selector *local_client,
+			       const ip_selector *remote_client, uint32_t reqid);
 	/* byte counters of one state (GETSA) */
 	diag_t (*get_bytes)(void *ctx, const ip_address *src, const ip_address *dst, uint32_t spi,
 			    uint64_t *bytes);

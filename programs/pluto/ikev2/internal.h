@@ -5,6 +5,7 @@
 
 #include "tern/ike.h"
 #include "tern/ike_proposal.h"
+#include "tern/ts.h"
 #include "conn/connections.h"
 #include "kernel/kernel.h"
 #include "ikev2/ikev2.h"
@@ -164,7 +165,40 @@ diag_t child_install_one(struct child_sa *child, const struct crypto_child_kerne
 void child_log_established(struct child_sa *child);
 void jam_child_ts(struct jambuf *b, const struct child_sa *child);
 
+/* ---- ts.c: traffic selectors (protoport, narrowing) ---- */
+ip_selector child_local_sel(const struct child_sa *c);
+ip_selector child_remote_sel(const struct child_sa *c);
+void child_set_sel(struct child_sa *c, const ip_selector *local, const ip_selector *remote);
+/* C's selectors (leftsubnet= or the host, leftprotoport=) */
+void conn_selectors(const struct connection *c, const ip_address *local_host,
+		    const ip_address *remote_host, ip_selector *local, ip_selector *remote);
+bool conn_narrowing(const struct connection *c);
+void ts_from_sel(const ip_selector *s, struct ike_ts *ts);
+void put_ts_payloads(struct ike_builder *b, const ip_selector *tsi, const ip_selector *tsr);
+/* responder: the initiator's TSi/TSr against our LOCAL/REMOTE */
+enum ts_fit ts_fit_request(const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr,
+			   const ip_selector *local, const ip_selector *remote, bool narrowing,
+			   ip_selector *out_local, ip_selector *out_remote);
+/* initiator: the responder's answer against what we proposed */
+enum ts_fit ts_fit_response(const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr,
+			    const ip_selector *local, const ip_selector *remote, bool narrowing,
+			    ip_selector *out_local, ip_selector *out_remote);
+/* "[start-end:ports proto ...] -> [...]" */
+void jam_ts_payloads(struct jambuf *b, const struct ike_ts_payload *tsi,
+		     const struct ike_ts_payload *tsr);
+/* responder, new Child SA: the connection (this IKE SA's, a sibling of
+ * its family, or one with the same peer ID) whose selectors fit best */
+struct connection *ts_find_conn(struct ike_sa *ike, const struct ike_ts_payload *tsi,
+				const struct ike_ts_payload *tsr, ip_selector *local,
+				ip_selector *remote);
+
 /* ---- create_child_sa.c ---- */
+/* initiator: a new Child SA for C over IKE (now or when IKE is free);
+ * true when queued (C has a family sibling's IKE SA to use) */
+bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client);
+/* IKE is established / finished an exchange: start the next queued one */
+void child_new_kick(struct ike_sa *ike);
+void child_new_forget(struct ike_sa *ike);	/* IKE goes */
 ikev2_handler_fn process_create_child_sa_request;
 ikev2_handler_fn process_create_child_sa_response;
 /* start a CREATE_CHILD_SA that replaces OLD (now, or once the IKE SA is free) */
@@ -196,6 +230,15 @@ void liveness_start(struct ike_sa *ike);	/* established: dpddelay= timer */
 void liveness_stop(struct ike_sa *ike);
 /* our request on the established IKE SA timed out: tear down, revive auto=start */
 void liveness_failed(struct ike_sa *ike);
+
+/* ---- reauth.c: reauth=yes ---- */
+/* a new IKE SA (full IKE_SA_INIT, IKE_AUTH) to replace OLD */
+void ike_reauth_initiate(struct ike_sa *old);
+/* IKE was just authenticated: if it re-authenticates another, that one
+ * goes now (Delete sent); true when IKE is a re-authentication */
+bool ike_reauth_established(struct ike_sa *ike);
+/* ike_rekey.c: the CREATE_CHILD_SA rekey, whatever reauth= says */
+void ike_rekey_initiate_now(struct ike_sa *old);
 
 /* ---- expire.c ---- */
 /* SA's soft time limit and byte limits from the connection (lifetime_s set) */

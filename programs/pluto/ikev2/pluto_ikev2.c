@@ -300,8 +300,8 @@ static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *s)
 		.encap_dport = s->encap_dport,
 	};
 	if (s->transport) {
-		sa.sel_src = selector_from_subnet(&s->src_client);
-		sa.sel_dst = selector_from_subnet(&s->dst_client);
+		sa.sel_src = s->src_client;
+		sa.sel_dst = s->dst_client;
 	}
 	diag_t d = kernel_sa_set_algs(&sa, s->encr_id, s->encr_key_bits, s->integ_id, s->encr_key,
 				      s->encr_key_len, s->integ_key, s->integ_key_len);
@@ -329,15 +329,15 @@ static diag_t k_get_bytes(void *ctx, const ip_address *src, const ip_address *ds
 	return d;
 }
 
-static void policy_ids(const ip_subnet *local, const ip_subnet *remote, struct kernel_policy_id ids[3])
+static void policy_ids(const ip_selector *local, const ip_selector *remote, struct kernel_policy_id ids[3])
 {
-	ip_selector l = selector_from_subnet(local), r = selector_from_subnet(remote);
+	ip_selector l = *local, r = *remote;
 	ids[0] = (struct kernel_policy_id){ .src = l, .dst = r, .dir = KERNEL_DIR_OUT };
 	ids[1] = (struct kernel_policy_id){ .src = r, .dst = l, .dir = KERNEL_DIR_IN };
 	ids[2] = (struct kernel_policy_id){ .src = r, .dst = l, .dir = KERNEL_DIR_FWD };
 }
 
-static diag_t k_add_policies(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+static diag_t k_add_policies(void *ctx, const ip_selector *local_client, const ip_selector *remote_client,
 			     const ip_address *local, const ip_address *remote, uint32_t reqid,
 			     bool transport)
 {
@@ -366,18 +366,18 @@ static diag_t k_add_policies(void *ctx, const ip_subnet *local_client, const ip_
 			return d;
 		}
 	}
-	route_policies_added(reqid, local_client, remote_client);
+	route_policies_added(reqid, &local_client->subnet, &remote_client->subnet);
 	return NULL;
 }
 
-static diag_t k_del_policies(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+static diag_t k_del_policies(void *ctx, const ip_selector *local_client, const ip_selector *remote_client,
 			     uint32_t reqid)
 {
 	(void)ctx;
 	struct kernel_policy_id ids[3];
 	policy_ids(local_client, remote_client, ids);
 	/* a routed connection's trap replaced the outbound policy */
-	bool trapped = route_policies_removing(reqid, local_client, remote_client);
+	bool trapped = route_policies_removing(reqid, &local_client->subnet, &remote_client->subnet);
 	diag_t first = NULL;
 	for (unsigned i = trapped ? 1 : 0; i < 3; i++) {
 		diag_t d = kernel_del_policy(&ids[i], &global_logger);

@@ -76,6 +76,7 @@ struct ike_sa {
 	bool counted_halfopen;
 	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
 	unsigned long rekey_new;	/* our IKE SA rekey in flight: the new IKE SA's serial */
+	unsigned long reauth_of;	/* reauth=yes: the IKE SA this new one replaces */
 	void *rekey_timer;	/* engine timer: rekey this IKE SA, NULL: none */
 	void *dpd_timer;	/* engine timer: liveness (dpddelay=), NULL: none */
 	uint64_t last_rx_ms;	/* when the peer last sent an authentic message */
@@ -120,6 +121,8 @@ struct ike_sa {
 	/* work in flight (a worker job holds only the serial) */
 	bool busy;
 	struct child_sa *children;	/* newest first */
+	/* connections waiting for a Child SA over this IKE SA (ikev2/create_child_sa.c) */
+	struct child_pending *pending;
 	/* table links */
 	struct ike_sa *serial_next, *spi_next;
 };
@@ -136,6 +139,9 @@ struct child_sa {
 	struct ike_sa_choice choice;
 	bool esn, transport;
 	ip_subnet local_ts, remote_ts;
+	/* protoport (leftprotoport=, narrowed TS): 0 = any (ikev2/ts.c) */
+	uint8_t ts_ipproto;
+	uint16_t ts_local_port, ts_remote_port;
 	bool installed;		/* states and policies in the kernel */
 	uint64_t add_time;	/* wall clock seconds */
 	uint64_t in_bytes, out_bytes;	/* last known (kept after delete) */

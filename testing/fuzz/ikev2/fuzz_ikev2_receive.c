@@ -99,10 +99,10 @@ static diag_t k_alloc_spi(void *ctx, const ip_address *s, const ip_address *d, u
 static diag_t k_add_sa(void *ctx, const struct ikev2_kernel_sa *sa) { (void)ctx; (void)sa; return NULL; }
 static diag_t k_del_sa(void *ctx, const ip_address *s, const ip_address *d, uint32_t spi)
 { (void)ctx; (void)s; (void)d; (void)spi; return NULL; }
-static diag_t k_add_pol(void *ctx, const ip_subnet *a, const ip_subnet *b, const ip_address *c,
+static diag_t k_add_pol(void *ctx, const ip_selector *a, const ip_selector *b, const ip_address *c,
 			const ip_address *d, uint32_t q, bool t)
 { (void)ctx; (void)a; (void)b; (void)c; (void)d; (void)q; (void)t; return NULL; }
-static diag_t k_del_pol(void *ctx, const ip_subnet *a, const ip_subnet *b, uint32_t q)
+static diag_t k_del_pol(void *ctx, const ip_selector *a, const ip_selector *b, uint32_t q)
 { (void)ctx; (void)a; (void)b; (void)q; return NULL; }
 static diag_t k_bytes(void *ctx, const ip_address *s, const ip_address *d, uint32_t spi, uint64_t *n)
 { (void)ctx; (void)s; (void)d; (void)spi; *n = 0; return NULL; }

@@ -252,7 +252,7 @@ static diag_t k_del_sa(void *ctx, const ip_address *src, const ip_address *dst, 
 	return NULL;
 }
 
-static diag_t k_add_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc, const ip_address *l,
+static diag_t k_add_policies(void *ctx, const ip_selector *lc, const ip_selector *rc, const ip_address *l,
 			     const ip_address *r, uint32_t reqid, bool transport)
 {
 	(void)lc; (void)rc; (void)l; (void)r; (void)reqid;
@@ -260,7 +260,7 @@ static diag_t k_add_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc
 	return NULL;
 }
 
-static diag_t k_del_policies(void *ctx, const ip_subnet *lc, const ip_subnet *rc, uint32_t reqid)
+static diag_t k_del_policies(void *ctx, const ip_selector *lc, const ip_selector *rc, uint32_t reqid)
 {
 	(void)lc; (void)rc; (void)reqid;
 	struct peer *p = ctx;
