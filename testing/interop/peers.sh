@@ -196,7 +196,8 @@ EOF
 # proposals (swanctl --load-all replaces what was loaded before);
 # CHARON_DPD=N: liveness checks (empty INFORMATIONAL) every N s when idle;
 # CHARON_REMOTE_TS: its remote_ts (default 10.0.1.0/24); PEER_PSK: the secret;
-# CHARON_IKE_REKEY / CHARON_CHILD_REKEY: rekey_time of the IKE / Child SA (0)
+# CHARON_IKE_REKEY / CHARON_CHILD_REKEY: rekey_time of the IKE / Child SA (0);
+# CHARON_ENCAP=yes: charon fakes NAT detection so that ESP goes in UDP
 charon_load() {
     local d=$T/east
     cat > "$d/swanctl.conf" <<EOF
@@ -207,6 +208,7 @@ connections {
 		remote_addrs = $WEST_ADDR
 		proposals = $1
 		mobike = no
+		encap = ${CHARON_ENCAP:-no}
 		dpd_delay = ${CHARON_DPD:-0}
 		rekey_time = ${CHARON_IKE_REKEY:-0}
 		reauth_time = 0
