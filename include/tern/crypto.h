@@ -305,11 +305,13 @@ diag_t crypto_sk_decrypt(const struct crypto_sk *sk, struct crypto_cspan aad,
  * initiator (SK_ei/SK_ai), R2I those sent by the responder.
  */
 struct crypto_ike_keys {
-	PK11SymKey *sk_d;
+	PK11SymKey *sk_d;	/* NULL once parked: use crypto_ike_sk_d() */
 	PK11SymKey *sk_pi;
 	PK11SymKey *sk_pr;
 	struct crypto_sk *i2r;
 	struct crypto_sk *r2i;
+	uint8_t sk_d_raw[CRYPTO_MAX_PRF_SIZE];	/* parked SK_d */
+	uint8_t sk_d_len;
 };
 diag_t crypto_ike_skeyseed(const struct crypto_prf *prf, struct crypto_cspan ni,
 			   struct crypto_cspan nr, PK11SymKey *g_ir, PK11SymKey **skeyseed);
@@ -322,6 +324,15 @@ diag_t crypto_ike_keys_derive(const struct crypto_prf *prf, PK11SymKey *skeyseed
 			      const struct crypto_encr *encr, unsigned key_bits,
 			      const struct crypto_integ *integ, struct crypto_ike_keys *out);
 void crypto_ike_keys_free(struct crypto_ike_keys *keys);
+/*
+ * Keep SK_d as octets instead of an NSS key object (~6 KB each for its
+ * life) while the IKE SA only waits for its next rekey; a key NSS will not
+ * give out stays an object.  crypto_ike_sk_d() gives a key of its own
+ * (free with crypto_symkey_free()) either way; NULL when there is none or
+ * NSS cannot import it.
+ */
+void crypto_ike_keys_park(struct crypto_ike_keys *keys);
+PK11SymKey *crypto_ike_sk_d(const struct crypto_ike_keys *keys);
 
 /*
  * Child SA keys for the kernel (RFC 7296 2.17).

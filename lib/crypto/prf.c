@@ -203,6 +203,8 @@ diag_t crypto_ike_skeyseed_rekey(const struct crypto_prf *old_prf, PK11SymKey *o
 {
 	if (ni.len == 0 || nr.len == 0)
 		return diag("%s: SKEYSEED needs both nonces", old_prf->name);
+	if (old_sk_d == NULL)
+		return diag("%s: rekey SKEYSEED without the old SK_d", old_prf->name);
 	PK11SymKey *g_here = NULL;
 	diag_t d = crypto_key_in_slot_of(old_sk_d, new_g_ir, &g_here);
 	if (d != NULL)
@@ -262,6 +264,38 @@ diag_t crypto_ike_keys_derive(const struct crypto_prf *prf, PK11SymKey *skeyseed
 		return d;
 
 	struct crypto_ike_keys k = { 0 };
+	/*
+	 * The octets at once, cut here: three keys imported (SK_d, SK_pi,
+	 * SK_pr) and the SK_e/SK_a octets kept by the crypto_sk objects,
+	 * instead of one NSS derive per key.  NSS may refuse to give the
+	 * octets out (FIPS mode): then one derive per key, below.
+	 */
+	uint8_t all[3 * CRYPTO_MAX_PRF_SIZE + 2 * CRYPTO_MAX_INTEG_KEYMAT + 2 * CRYPTO_MAX_ENCR_KEYMAT];
+	if (total <= sizeof(all) && (d = crypto_key_octets(keymat, all, total)) == NULL) {
+		const uint8_t *p = all;
+		d = crypto_symkey_from_bytes(CRYPTO_CSPAN(p, pkey), &k.sk_d);
+		const uint8_t *a_i = p + pkey, *a_r = a_i + akey, *e_i = a_r + akey;
+		const uint8_t *e_r = e_i + ekey + salt, *p_i = e_r + ekey + salt, *p_r = p_i + pkey;
+		if (d == NULL)
+			d = crypto_sk_from_bytes(encr, CRYPTO_CSPAN(e_i, ekey + salt), integ,
+						 CRYPTO_CSPAN(a_i, akey), &k.i2r);
+		if (d == NULL)
+			d = crypto_sk_from_bytes(encr, CRYPTO_CSPAN(e_r, ekey + salt), integ,
+						 CRYPTO_CSPAN(a_r, akey), &k.r2i);
+		if (d == NULL)
+			d = crypto_symkey_from_bytes(CRYPTO_CSPAN(p_i, pkey), &k.sk_pi);
+		if (d == NULL)
+			d = crypto_symkey_from_bytes(CRYPTO_CSPAN(p_r, pkey), &k.sk_pr);
+		crypto_wipe(all, sizeof(all));
+		crypto_symkey_free(&keymat);
+		if (d != NULL) {
+			crypto_ike_keys_free(&k);
+			return diag_prefix(d, "IKE SA keys");
+		}
+		*out = k;
+		return NULL;
+	}
+	diag_free(&d);
 	PK11SymKey *ai = NULL, *ar = NULL, *ei = NULL, *er = NULL;
 	uint8_t salt_i[CRYPTO_MAX_SALT_SIZE], salt_r[CRYPTO_MAX_SALT_SIZE];
 	size_t o = 0;
@@ -319,6 +353,38 @@ void crypto_ike_keys_free(struct crypto_ike_keys *k)
 	crypto_symkey_free(&k->sk_pr);
 	crypto_sk_free(&k->i2r);
 	crypto_sk_free(&k->r2i);
+	crypto_wipe(k->sk_d_raw, sizeof(k->sk_d_raw));
+	k->sk_d_len = 0;
+}
+
+void crypto_ike_keys_park(struct crypto_ike_keys *k)
+{
+	if (k->sk_d == NULL)
+		return;
+	size_t len = crypto_symkey_len(k->sk_d);
+	if (len == 0 || len > sizeof(k->sk_d_raw))
+		return;
+	diag_t d = crypto_key_octets(k->sk_d, k->sk_d_raw, len);
+	if (d != NULL) {
+		diag_free(&d);
+		crypto_wipe(k->sk_d_raw, sizeof(k->sk_d_raw));
+		return;
+	}
+	k->sk_d_len = (uint8_t)len;
+	crypto_symkey_free(&k->sk_d);
+}
+
+PK11SymKey *crypto_ike_sk_d(const struct crypto_ike_keys *k)
+{
+	if (k->sk_d != NULL)
+		return PK11_ReferenceSymKey(k->sk_d);
+	if (k->sk_d_len == 0)
+		return NULL;
+	PK11SymKey *key = NULL;
+	diag_t d = crypto_symkey_from_bytes(CRYPTO_CSPAN(k->sk_d_raw, k->sk_d_len), &key);
+	if (d != NULL)
+		diag_free(&d);
+	return key;
 }
 
 diag_t crypto_child_keymat_export_for_kernel(const struct crypto_prf *prf, PK11SymKey *sk_d,
@@ -328,6 +394,8 @@ diag_t crypto_child_keymat_export_for_kernel(const struct crypto_prf *prf, PK11S
 					     const struct crypto_integ *integ,
 					     struct crypto_child_kernel_keys *out)
 {
+	if (sk_d == NULL)
+		return diag("Child SA keys: no SK_d");
 	diag_t d = check_suite(encr, key_bits, integ);
 	if (d != NULL)
 		return diag_prefix(d, "Child SA keys");

@@ -12,49 +12,106 @@
 
 #include "internal.h"
 
+/*
+ * The keys are kept as octets and imported into NSS for each message: an
+ * NSS key object costs ~6 KB for its whole life (a softoken session of its
+ * own), against ~20 k instructions per import, and an IKE SA protects a
+ * few messages in its life (IKE_AUTH, then rekeys, liveness, Delete).  A
+ * key NSS will not give out (FIPS mode) is kept as the object instead.
+ */
 struct crypto_sk {
 	const struct crypto_encr *encr;
 	unsigned key_bits;
-	PK11SymKey *enc_key;
+	PK11SymKey *enc_key;	/* NULL: enc_raw */
+	uint8_t enc_raw[32];
 	uint8_t salt[CRYPTO_MAX_SALT_SIZE];
 	const struct crypto_integ *integ;	/* NULL for AEAD */
-	PK11SymKey *integ_key;
+	PK11SymKey *integ_key;	/* NULL: integ_raw (or AEAD) */
+	uint8_t integ_raw[CRYPTO_MAX_INTEG_KEYMAT];
 };
 
-diag_t crypto_sk_new(const struct crypto_encr *encr, unsigned key_bits, PK11SymKey *enc_key,
-		     struct crypto_cspan salt, const struct crypto_integ *integ,
-		     PK11SymKey *integ_key, struct crypto_sk **out)
+/* KEY as octets in RAW (LEN of them) when NSS gives them out, else a reference in *REF */
+static void keep_key(PK11SymKey *key, uint8_t *raw, size_t len, size_t cap, PK11SymKey **ref)
+{
+	diag_t d = len <= cap ? crypto_key_octets(key, raw, len) : diag("key too long");
+	if (d == NULL) {
+		*ref = NULL;
+		return;
+	}
+	diag_free(&d);
+	crypto_wipe(raw, len);
+	*ref = PK11_ReferenceSymKey(key);
+}
+
+/* the key for one operation: *USE, to give back with put_key() */
+static diag_t get_key(PK11SymKey *ref, const uint8_t *raw, size_t len, CK_MECHANISM_TYPE mech,
+		      PK11SymKey **use)
+{
+	if (ref != NULL) {
+		*use = ref;
+		return NULL;
+	}
+	return crypto_import_key(CRYPTO_CSPAN(raw, len), mech, use);
+}
+
+static void put_key(PK11SymKey *ref, PK11SymKey **use)
+{
+	if (*use != ref)
+		crypto_symkey_free(use);
+	*use = NULL;
+}
+
+/* the checks of both constructors, on the key lengths */
+static diag_t sk_check(const struct crypto_encr *encr, unsigned *key_bits, size_t enc_len,
+		       size_t salt_len, const struct crypto_integ *integ, size_t integ_len,
+		       bool have_integ_key)
 {
 	if (encr == NULL)
 		return diag("no encryption algorithm");
-	if (!crypto_encr_key_bits_ok(encr, key_bits))
-		return diag("%s: key length %u is not allowed", encr->name, key_bits);
-	key_bits = crypto_encr_key_bits(encr, key_bits);
-	if (enc_key == NULL || crypto_symkey_len(enc_key) != key_bits / 8)
+	if (!crypto_encr_key_bits_ok(encr, *key_bits))
+		return diag("%s: key length %u is not allowed", encr->name, *key_bits);
+	*key_bits = crypto_encr_key_bits(encr, *key_bits);
+	if (enc_len != *key_bits / 8)
 		return diag("%s: encryption key has %zu octets, expected %u", encr->name,
-			    crypto_symkey_len(enc_key), key_bits / 8);
-	if (salt.len != encr->salt_size)
-		return diag("%s: salt has %zu octets, expected %u", encr->name, salt.len,
+			    enc_len, *key_bits / 8);
+	if (salt_len != encr->salt_size)
+		return diag("%s: salt has %zu octets, expected %u", encr->name, salt_len,
 			    encr->salt_size);
 	if (encr->aead && integ != NULL)
 		return diag("%s: AEAD cipher with integrity %s", encr->name, integ->name);
 	if (!encr->aead) {
 		if (integ == NULL)
 			return diag("%s: needs an integrity algorithm", encr->name);
-		if (integ_key == NULL || crypto_symkey_len(integ_key) != integ->key_size)
+		if (!have_integ_key || integ_len != integ->key_size)
 			return diag("%s: integrity key has %zu octets, expected %u", integ->name,
-				    crypto_symkey_len(integ_key), integ->key_size);
+				    integ_len, integ->key_size);
 	}
+	return NULL;
+}
+
+diag_t crypto_sk_new(const struct crypto_encr *encr, unsigned key_bits, PK11SymKey *enc_key,
+		     struct crypto_cspan salt, const struct crypto_integ *integ,
+		     PK11SymKey *integ_key, struct crypto_sk **out)
+{
+	diag_t d = sk_check(encr, &key_bits, enc_key != NULL ? crypto_symkey_len(enc_key) : 0,
+			    salt.len, integ, integ_key != NULL ? crypto_symkey_len(integ_key) : 0,
+			    integ_key != NULL);
+	if (d != NULL)
+		return d;
+	if (enc_key == NULL)
+		return diag("%s: no encryption key", encr->name);
 	struct crypto_sk *sk = calloc(1, sizeof(*sk));
 	if (sk == NULL)
 		abort();
 	sk->encr = encr;
 	sk->key_bits = key_bits;
-	sk->enc_key = PK11_ReferenceSymKey(enc_key);
+	keep_key(enc_key, sk->enc_raw, key_bits / 8, sizeof(sk->enc_raw), &sk->enc_key);
 	if (salt.len > 0)
 		memcpy(sk->salt, salt.ptr, salt.len);
 	sk->integ = integ;
-	sk->integ_key = integ != NULL ? PK11_ReferenceSymKey(integ_key) : NULL;
+	if (integ != NULL)
+		keep_key(integ_key, sk->integ_raw, integ->key_size, sizeof(sk->integ_raw),
+			 &sk->integ_key);
 	*out = sk;
 	return NULL;
 }
@@ -68,16 +125,28 @@ diag_t crypto_sk_from_bytes(const struct crypto_encr *encr, struct crypto_cspan 
 	if (enc_keymat.len <= encr->salt_size)
 		return diag("%s: keymat of %zu octets is too short", encr->name, enc_keymat.len);
 	size_t klen = enc_keymat.len - encr->salt_size;
-	PK11SymKey *ek = NULL, *ak = NULL;
-	diag_t d = crypto_import_key(CRYPTO_CSPAN(enc_keymat.ptr, klen), encr->mech, &ek);
-	if (d == NULL && integ != NULL)
-		d = crypto_import_key(integ_key, integ->mac_mech, &ak);
-	if (d == NULL)
-		d = crypto_sk_new(encr, (unsigned)klen * 8, ek,
-				  CRYPTO_CSPAN(enc_keymat.ptr + klen, encr->salt_size), integ, ak, out);
-	crypto_symkey_free(&ek);
-	crypto_symkey_free(&ak);
-	return d;
+	unsigned key_bits = (unsigned)klen * 8;
+	diag_t d = sk_check(encr, &key_bits, klen, encr->salt_size, integ, integ_key.len,
+			    integ_key.len > 0);
+	if (d != NULL)
+		return d;
+	struct crypto_sk *sk = calloc(1, sizeof(*sk));
+	if (sk == NULL)
+		abort();
+	if (klen > sizeof(sk->enc_raw) || integ_key.len > sizeof(sk->integ_raw)) {
+		free(sk);
+		return diag("%s: key of %zu octets is too long", encr->name, klen);
+	}
+	sk->encr = encr;
+	sk->key_bits = key_bits;
+	memcpy(sk->enc_raw, enc_keymat.ptr, klen);
+	if (encr->salt_size > 0)
+		memcpy(sk->salt, enc_keymat.ptr + klen, encr->salt_size);
+	sk->integ = integ;
+	if (integ != NULL)
+		memcpy(sk->integ_raw, integ_key.ptr, integ_key.len);
+	*out = sk;
+	return NULL;
 }
 
 void crypto_sk_free(struct crypto_sk **skp)
@@ -187,7 +256,12 @@ static diag_t sk_mac(const struct crypto_sk *sk, struct crypto_cspan aad, const 
 		     size_t iv_len, const uint8_t *ct, size_t ct_len, uint8_t *icv)
 {
 	struct crypto_cspan parts[] = { aad, CRYPTO_CSPAN(iv, iv_len), CRYPTO_CSPAN(ct, ct_len) };
-	return crypto_integ_mac(sk->integ, sk->integ_key, parts, 3, icv, sk->integ->icv_size);
+	PK11SymKey *key = NULL;
+	diag_t d = get_key(sk->integ_key, sk->integ_raw, sk->integ->key_size, sk->integ->mac_mech, &key);
+	if (d == NULL)
+		d = crypto_integ_mac(sk->integ, key, parts, 3, icv, sk->integ->icv_size);
+	put_key(sk->integ_key, &key);
+	return d;
 }
 
 diag_t crypto_sk_encrypt_iv(const struct crypto_sk *sk, struct crypto_cspan aad,
@@ -206,8 +280,16 @@ diag_t crypto_sk_encrypt_iv(const struct crypto_sk *sk, struct crypto_cspan aad,
 		abort();
 	unsigned got = 0;
 	static const uint8_t empty[1];
-	if (PK11_Encrypt(sk->enc_key, e->mech, &p.item, tmp, &got, max,
-			 text.len > 0 ? text.ptr : empty, text.len) != SECSuccess) {
+	PK11SymKey *key = NULL;
+	d = get_key(sk->enc_key, sk->enc_raw, sk->key_bits / 8, e->mech, &key);
+	if (d != NULL) {
+		free(tmp);
+		return d;
+	}
+	SECStatus rv = PK11_Encrypt(key, e->mech, &p.item, tmp, &got, max,
+				    text.len > 0 ? text.ptr : empty, text.len);
+	put_key(sk->enc_key, &key);
+	if (rv != SECSuccess) {
 		d = crypto_nss_diag("%s: encrypting %zu octets", e->name, text.len);
 	} else if (got != max) {
 		d = diag("%s: encryption gave %u octets, expected %zu", e->name, got, max);
@@ -267,9 +349,13 @@ diag_t crypto_sk_decrypt(const struct crypto_sk *sk, struct crypto_cspan aad,
 			d = diag("%s: integrity check failed", sk->integ->name);
 	}
 	unsigned got = 0;
+	PK11SymKey *key = NULL;
+	if (d == NULL)
+		d = get_key(sk->enc_key, sk->enc_raw, sk->key_bits / 8, e->mech, &key);
 	if (d == NULL) {
-		SECStatus rv = PK11_Decrypt(sk->enc_key, e->mech, &p.item, out, &got, in_len,
+		SECStatus rv = PK11_Decrypt(key, e->mech, &p.item, out, &got, in_len,
 					    in, in_len);
+		put_key(sk->enc_key, &key);
 		if (rv != SECSuccess)
 			d = e->aead ? diag("%s: integrity check failed", e->name)
 				: crypto_nss_diag("%s: decrypting %zu octets", e->name, text.len);

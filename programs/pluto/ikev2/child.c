@@ -189,7 +189,7 @@ void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next)
 	j->child_serial = child->serial;
 	j->next = next;
 	j->prf = ike->prf;
-	j->sk_d = PK11_ReferenceSymKey(ike->keys.sk_d);
+	j->sk_d = crypto_ike_sk_d(&ike->keys);	/* SK_d may be parked */
 	memcpy(j->ni, ike->ni, ike->ni_len);
 	j->ni_len = ike->ni_len;
 	memcpy(j->nr, ike->nr, ike->nr_len);

@@ -547,7 +547,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 	j->old_serial = old != NULL ? old->serial : 0;
 	j->msgid = msgid;
 	j->prf = ike->prf;
-	j->sk_d = PK11_ReferenceSymKey(ike->keys.sk_d);
+	j->sk_d = crypto_ike_sk_d(&ike->keys);	/* SK_d may be parked */
 	j->group = group;
 	if (group != NULL) {
 		memcpy(j->peer_ke, ke->u.ke.data.ptr, ke->u.ke.data.len);
@@ -967,7 +967,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 	j->old_serial = old != NULL ? old->serial : 0;
 	j->exchange_initiator = true;
 	j->prf = ike->prf;
-	j->sk_d = PK11_ReferenceSymKey(ike->keys.sk_d);
+	j->sk_d = crypto_ike_sk_d(&ike->keys);	/* SK_d may be parked */
 	if (pfs) {
 		j->group = crypto_ke_by_id(r->group);
 		j->ke = r->ke;

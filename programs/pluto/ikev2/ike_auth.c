@@ -1101,7 +1101,8 @@ static void refine_conn(struct ikev2_engine *e, struct ike_sa *ike, const struct
 /*
  * IKE_AUTH is over: free what only IKE_SA_INIT and IKE_AUTH need (the
  * key-exchange private key, SK_pi/SK_pr, both IKE_SA_INIT messages, our
- * SA payload); SK_d and SK_e stay for rekeys and protected messages.
+ * SA payload); SK_d (parked as octets) and SK_e stay for rekeys and
+ * protected messages.
  * NSS key objects are the bulk of an IKE SA's memory (docs/benchmarks.md).
  */
 static void ike_auth_forget(struct ike_sa *ike)
@@ -1109,6 +1110,7 @@ static void ike_auth_forget(struct ike_sa *ike)
 	crypto_ke_free(&ike->ke);
 	crypto_symkey_free(&ike->keys.sk_pi);
 	crypto_symkey_free(&ike->keys.sk_pr);
+	crypto_ike_keys_park(&ike->keys);	/* SK_d as octets until a rekey */
 	free(ike->init_i);
 	ike->init_i = NULL;
 	ike->init_i_len = 0;

@@ -525,6 +525,16 @@ static void kegen_done(struct ike_sa *ike, diag_t *d);
 
 void ike_rekey_initiate(struct ike_sa *old)
 {
+	const struct conn_config *cc = old->conn->config;
+	if (cc != NULL && cc->reauth) {
+		ike_reauth_initiate(old);
+		return;
+	}
+	ike_rekey_initiate_now(old);
+}
+
+void ike_rekey_initiate_now(struct ike_sa *old)
+{
 	if (old->state != ESTABLISHED_IKE_SA || rekeying(old) != NULL)
 		return;
 	bool child_busy = false;

@@ -157,6 +157,8 @@ static void replace(struct ike_sa *old, struct ike_sa *ike, const char *why)
 
 void initial_contact_established(struct ike_sa *ike, bool initial_contact)
 {
+	if (ike_reauth_established(ike))
+		return;		/* reauth=yes: its old IKE SA went */
 	if (ike->rekey_of != 0 || (!initial_contact && !ikev2_uniqueids))
 		return;
 	id_buf ib;

@@ -410,6 +410,54 @@ static void test_kernel_soft_expire_rekey_no(void **state)
 	assert_int_equal(live_states(&west), 2);
 }
 
+/* ---- reauth=yes ---- */
+
+/*
+ * ikelifetime=30s rekeymargin=10s rekeyfuzz=0% reauth=yes on west: at 20 s
+ * a new IKE SA is negotiated from scratch (IKE_SA_INIT, IKE_AUTH with the
+ * Child SA) and the old IKE SA and its Child SA go when it is
+ * authenticated; east (uniqueids) replaces its old one too.
+ */
+static void test_reauth(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tikelifetime=30s\n\trekeymargin=10s\n\trekeyfuzz=0%\n\treauth=yes\n" };
+	establish(&s);
+	uint8_t old_ispi[8];
+	memcpy(old_ispi, only_ike(&west)->ispi, 8);
+	run_for(19900);
+	assert_false(logged("re-authentication"));
+	run_for(200);
+	expect_log("\"C\" #3: initiating re-authentication of IKE SA #1");
+	expect_log("\"C\" #3: initiating IKEv2 connection to 192.0.2.2 using UDP");
+	pump();
+	expect_log("\"C\" #3: initiator established IKE SA; authenticated peer using authby=secret and FQDN '@east'");
+	expect_log("\"C\" #3: re-authenticated: replacing IKE SA #1");
+	expect_log("\"C\" #1: sent INFORMATIONAL request to delete IKE SA");
+	expect_log("\"C\" #3: uniqueids: replacing IKE SA #1");
+	expect_log("\"C\" #4: initiator established Child SA using #3");
+	expect_log("\"C\" #4: responder established Child SA using #3");
+	/* not a CREATE_CHILD_SA rekey */
+	assert_false(logged("rekeyed IKE SA"));
+	struct ike_sa *w = only_ike(&west), *e = only_ike(&east);
+	assert_non_null(w);
+	assert_non_null(e);
+	assert_int_equal(w->serial, 3);
+	assert_memory_not_equal(w->ispi, old_ispi, 8);
+	assert_memory_equal(w->ispi, e->ispi, 8);
+	assert_int_equal(west.e->sas.nr_child_established, 1);
+	assert_int_equal(east.e->sas.nr_child_established, 1);
+	expect_matching_live_sas();
+	assert_int_equal(west.policies, 3);
+	assert_int_equal(east.policies, 3);
+	assert_false(logged("revival"));
+	/* and again 20 s later */
+	run_for(21000);
+	expect_log("\"C\" #5: initiating re-authentication of IKE SA #3");
+	expect_log("\"C\" #5: re-authenticated: replacing IKE SA #3");
+	expect_matching_live_sas();
+}
+
 int main(void)
 {
 	if (NSS_NoDB_Init(NULL) != SECSuccess) {
@@ -430,6 +478,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_uniqueids_no, teardown),
 		cmocka_unit_test_teardown(test_ike_rekey_collision, teardown),
 		cmocka_unit_test_teardown(test_kernel_expire, teardown),
+		cmocka_unit_test_teardown(test_reauth, teardown),
 		cmocka_unit_test_teardown(test_kernel_soft_expire_rekey_no, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
