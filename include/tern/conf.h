@@ -340,6 +340,15 @@ void ipsec_conf_parse_buffer(const char *name, const char *buf, size_t len,
 /* conn by name, NULL when none; O(1) */
 const struct conn_config *ipsec_conf_find(const struct ipsec_conf *conf, const char *name);
 void ipsec_conf_free(struct ipsec_conf **conf);
+/*
+ * Whether loading CONF's file again would give the same result: every
+ * file it read (includes too) and every directory an include pattern
+ * looked in has the same device, inode, size, mtime and ctime, and none
+ * was changed within a second of the load (a change in the same clock
+ * tick would not show).  False for a conf parsed from memory.  So a
+ * daemon can keep a parsed file and skip parsing it again.
+ */
+bool ipsec_conf_unchanged(const struct ipsec_conf *conf);
 
 /*
  * A deep copy of a conn_config that outlives its ipsec_conf (pluto keeps

@@ -2,6 +2,7 @@
 /* ipsec.conf: %default and also= resolution, typed conns, the public API */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include "loader.h"
 
@@ -372,12 +373,16 @@ static void loader_free(struct loader *L)
 	for (unsigned i = 0; i < L->nr_files; i++)
 		free(L->files[i]);
 	free(L->files);
+	for (unsigned i = 0; i < L->nr_watch; i++)
+		free(L->watch[i]);
+	free(L->watch);
 	free(L->problem_seq);
 	free(L->dup_stamp);
 	free(L->dup_entry);
 }
 
-static struct ipsec_conf *parse(const char *name, const char *buf, size_t len, bool includes)
+static struct ipsec_conf *parse(const char *name, const char *buf, size_t len, bool includes,
+				 const struct timespec *started)
 {
 	struct ipsec_conf *conf = conf_alloc(sizeof(*conf));
 	conf->file = conf_strdup(name);
@@ -385,6 +390,8 @@ static struct ipsec_conf *parse(const char *name, const char *buf, size_t len, b
 	loader_init(&L, conf, includes);
 	loader_parse_text(&L, name, buf, len);
 	loader_build(&L);
+	if (started != NULL)
+		loader_take_stamps(&L, started);
 	loader_free(&L);
 	return conf;
 }
@@ -393,9 +400,11 @@ diag_t ipsec_conf_load(const char *path, struct ipsec_conf **out)
 {
 	char *buf;
 	size_t len;
+	struct timespec started;
+	clock_gettime(CLOCK_REALTIME, &started);
 	if (!loader_read_file(path, &buf, &len))
 		return diag("cannot open '%s': %s", path, strerror(errno));
-	*out = parse(path, buf, len, true);
+	*out = parse(path, buf, len, true, &started);
 	free(buf);
 	return NULL;
 }
@@ -403,7 +412,7 @@ diag_t ipsec_conf_load(const char *path, struct ipsec_conf **out)
 void ipsec_conf_parse_buffer(const char *name, const char *buf, size_t len,
 			     struct ipsec_conf **out)
 {
-	*out = parse(name, buf, len, false);
+	*out = parse(name, buf, len, false, NULL);
 }
 
 const struct conn_config *ipsec_conf_find(const struct ipsec_conf *conf, const char *name)
@@ -435,8 +444,10 @@ void ipsec_conf_free(struct ipsec_conf **confp)
 	}
 	free(conf->problems);
 	conf_setup_free_fields(&conf->setup);
-	if (conf->index != NULL)
+	if (conf->index != NULL) {
 		free(conf->index->table);
+		conf_stamps_free(conf->index);
+	}
 	free(conf->index);
 	free(conf->file);
 	free(conf);

@@ -3,6 +3,8 @@
 #ifndef TERN_CONF_LOADER_H
 #define TERN_CONF_LOADER_H
 
+#include <time.h>
+
 #include "internal.h"
 
 struct entry {
@@ -58,13 +60,25 @@ struct loader {
 	unsigned *dup_stamp;	/* [CONF_NR_SLOTS]: section id + 1 that set the slot */
 	unsigned *dup_entry;	/* [CONF_NR_SLOTS]: that entry's index */
 	struct conf_index *index;
+	/* what the parse depends on (stamp.c): files read or tried, and the
+	 * directories of include patterns */
+	char **watch;
+	unsigned nr_watch;
 };
 
 /* the private part of struct ipsec_conf */
 struct conf_index {
 	struct conn_config **table;	/* open addressing, size is a power of 2 */
 	unsigned size;
+	struct conf_stamp *stamps;	/* stamp.c; NULL: parsed from memory */
+	unsigned nr_stamps;
+	bool reusable;		/* no file changed around the time it was read */
 };
+
+/* stamp.c: ipsec_conf_unchanged() */
+void loader_watch(struct loader *L, const char *path);
+void loader_take_stamps(struct loader *L, const struct timespec *started);
+void conf_stamps_free(struct conf_index *ix);
 
 /* add a problem; returns its index.  CONN NULL = file level. */
 unsigned loader_problem(struct loader *L, const char *file, unsigned line, unsigned seq,

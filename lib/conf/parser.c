@@ -99,6 +99,7 @@ bool loader_read_file(const char *path, char **buf, size_t *len)
 
 static const char *keep_file(struct loader *L, const char *path)
 {
+	loader_watch(L, path);
 	L->files = conf_realloc_array(L->files, L->nr_files + 1, sizeof(*L->files));
 	L->files[L->nr_files] = conf_strdup(path);
 	return L->files[L->nr_files++];
@@ -491,6 +492,7 @@ static void include_one(struct loader *L, const char *file, unsigned line, const
 	char *buf;
 	size_t len;
 	if (!loader_read_file(path, &buf, &len)) {
+		loader_watch(L, path);	/* creating it changes the result */
 		loader_problem(L, file, line, L->seq, NULL, true,
 			       "cannot open include file '%s': %s", path, strerror(errno));
 		return;
@@ -532,6 +534,10 @@ static void do_include(struct loader *L, const char *file, unsigned line, const 
 		free(path);
 		return;
 	}
+	/* a file added to or removed from the directory changes the result */
+	char *dcopy = conf_strdup(path);
+	loader_watch(L, dirname(dcopy));
+	free(dcopy);
 	glob_t g;
 	int r = glob(path, 0, NULL, &g);
 	if (r == GLOB_NOMATCH) {

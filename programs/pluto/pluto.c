@@ -25,6 +25,7 @@
 #include "auth/secrets_store.h"
 #include "auth/sigauth.h"
 #include "conn/add.h"
+#include "conn/conf_cache.h"
 #include "conn/connections.h"
 #include "conn/route.h"
 #include "ctl/ctl_server.h"
@@ -407,8 +408,10 @@ int main(int argc, char **argv)
 	}
 	/* startup_conf stays for the process's life: pluto_setup and
 	 * the paths in pluto point into it */
-	if (startup_conf != NULL)
+	if (startup_conf != NULL) {
 		conn_add_auto(startup_conf, &global_logger);
+		conf_cache_seed(startup_conf);	/* `ipsec add` reuses it while unchanged */
+	}
 	drop_capabilities(&global_logger);
 	pluto_ikev2_start_auto();
 
@@ -440,6 +443,7 @@ int main(int argc, char **argv)
 	llog(&global_logger, LOG_SEV_INFO, "pluto exiting");
 	pidfile_remove();
 	log_sinks_stop();
+	conf_cache_free();
 	ipsec_conf_free(&startup_conf);
 	free(pluto.ctlsocket);
 	free(pluto.pidfile);

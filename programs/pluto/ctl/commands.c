@@ -8,6 +8,7 @@
 #include "tern/log.h"
 #include "auth/secrets_store.h"
 #include "conn/add.h"
+#include "conn/conf_cache.h"
 #include "conn/connections.h"
 #include "conn/route.h"
 #include "conn/show.h"
@@ -51,16 +52,15 @@ static int initiate_family(struct log_client *client, const char *alias)
 static int cmd_add(const struct ctl_request *req, enum conn_add_mode mode)
 {
 	const char *file = req->has_config ? req->config : pluto.config;
-	struct ipsec_conf *conf = NULL;
-	diag_t d = ipsec_conf_load(file, &conf);
+	const struct ipsec_conf *conf = NULL;
+	/* parsed again only when a file of it changed (conn/conf_cache.h) */
+	diag_t d = conf_cache_load(file, &conf);
 	if (d != NULL) {
 		llog_diag(&global_logger, LOG_SEV_ERROR, &d, "cannot load \"%s\"", file);
 		return CTL_RC_BADCONFIG;
 	}
-	/* the connection keeps a copy of its conn; the file goes now */
-	int rc = conn_add_by_name(conf, req->name, mode, &global_logger);
-	ipsec_conf_free(&conf);
-	return rc;
+	/* the connection keeps a copy of its conn */
+	return conn_add_by_name(conf, req->name, mode, &global_logger);
 }
 
 static int cmd_debug(const struct ctl_request *req)
