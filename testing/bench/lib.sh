@@ -39,12 +39,15 @@ wait_gone() {
 # ---- tern pluto ----
 
 # pluto_setup DIR IKE [EXTRA-CONF-FILE] : config, secrets, NSS db in DIR
+# (uniqueids=no: every IKE SA of the load generator has the same ID, and
+# with uniqueids=yes each new one would replace the one before)
 pluto_setup() {
     local d=$1 ike=$2
     rm -rf "$d"; mkdir -p "$d/run"; chmod 700 "$d/run"
     cat > "$d/ipsec.conf" <<EOC
 config setup
 	logappend=no
+	uniqueids=no
 
 conn bench
 	left=$ADDR_R

@@ -17,13 +17,16 @@
 #   SKIP_LIBRESWAN=1  no Libreswan 4.10 rows (measured when LSW_ROOT, default
 #                  /tmp/ike-interop/libreswan/root, holds the unpacked package)
 #   LSW_TIMEOUT=120   seconds Libreswan may take to load N conns
+#   N_TUNNELS=1000 tunnels of section 5 (inside User-mode Linux, tunnels.sh)
+#   TUNNEL_LIMIT=300  seconds each daemon pair of section 5 may take
+#   SKIP_UML=1     no section 5
 #   BENCH_WORK     scratch dir (default /tmp/tern-bench), kept for inspection
 #
 # Not a test: nothing here asserts a figure.  It needs strongSwan (charon,
 # swanctl: ../shared/interop/install-peers.sh or apt-get install
 # strongswan-charon strongswan-swanctl libcharon-extra-plugins) and creates
 # the network namespaces tern-bench-i / tern-bench-r (deleted on exit).
-# Takes 3 to 5 minutes on a 2-core machine.
+# Takes 15 to 20 minutes on a 2-core machine (section 5, in UML, about 10 of them).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 2
@@ -299,6 +302,23 @@ if [ "$SKIP_CHARON" != 1 ]; then
 fi
 netns_down
 
+# ---- 5: N_TUNNELS tunnels between two gateways inside User-mode Linux ----
+N_TUNNELS=${N_TUNNELS:-1000}
+TUN_DAEMONS=tern
+[ "$SKIP_CHARON" = 1 ] || TUN_DAEMONS+=" charon"
+[ "${SKIP_LIBRESWAN:-0}" = 1 ] || TUN_DAEMONS+=" libreswan"
+if [ "${SKIP_UML:-0}" != 1 ]; then
+    log "section 5: $N_TUNNELS tunnels in UML ($TUN_DAEMONS), up to ${TUNNEL_LIMIT:-300} s each"
+    T_TUN=$EPOCHREALTIME
+    TERN_BUILDDIR=$B BENCH_WORK=$WORK N_TUNNELS=$N_TUNNELS DAEMONS="$TUN_DAEMONS" \
+        "$TOP/testing/bench/tunnels.sh" "$WORK/tunnels.results" > /dev/null 2> "$WORK/tunnels.log" ||
+        log "tunnels.sh failed (exit $?): see $WORK/tunnels.log"
+    R[tun.runtime]=$(awk -v a="$T_TUN" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+    while read -r _ line; do
+        R[tun.$(field daemon "$line")]=$line
+    done < "$WORK/tunnels.results"
+fi
+
 # ---- report ----
 T_END=$EPOCHREALTIME
 RUNTIME=$(awk -v a="$T_START" -v b="$T_END" 'BEGIN { printf "%.0f", b - a }')
@@ -324,6 +344,21 @@ row_sa() {	# GROUP
     row1 "$grp, strongSwan charon, ikesa_table_size=4096" charon-table.$grp
     row1 "$grp, Libreswan 4.10 pluto" lsw.$grp
     return 0
+}
+
+# one row of section 5: LABEL DAEMON
+row5() {
+    local k=tun.$2 v
+    v=${R[$k]:-}
+    [ -n "$v" ] || { printf '| %s | not measured | | | | | | |\n' "$1"; return 0; }
+    local n tw te cw ce growth
+    n=$(g $k n) cw=$(g $k counted_west) ce=$(g $k counted_east)
+    growth=$(awk -v a="$(g $k east_rss0_kb)" -v b="$(g $k east_rss_kb)" -v n="$n" 'BEGIN { if (n > 0 && b != "n/a") printf "%.1f", (b - a) / n; else print "n/a" }')
+    tw=$(g $k t_states) te=$(g $k t_traffic)
+    printf '| %s | %s / %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+        "$(awk -v a="$cw" -v b="$ce" 'BEGIN { print int((a < b ? a : b) / 4) }')" "$n" \
+        "${tw:-n/a}" "${te:-not all within the limit}" "$(g $k installs_per_s)" \
+        "$(g $k west_cpu_s)" "$(g $k east_cpu_s)" "$growth"
 }
 
 {
@@ -383,7 +418,7 @@ $(for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do echo "| $n | ${R
 | \`swanctl --load-conns\` | ${R[charon.load-conns]:-n/a} | ${R[charon.load-conns.loaded]:-n/a} | ${R[charon.rss.conns]:-n/a} |
 
 - *start-up* includes pluto's own start (NSS, crypto self-test, sockets); the 10 ms poll of \`ipsec status\` bounds its resolution.
-- *ipsec add* must stay flat as N grows (O(1) in the conns already loaded; why it does not yet: Hot spots); it includes the front-end reading the N-conn file.
+- *ipsec add* stays flat as N grows: pluto keeps the file it parsed and takes the conn from it while none of the file's parts changed (lib/conf \`ipsec_conf_unchanged()\`); a file written less than a second before it was read is parsed again once (the *max* column: the first add after start-up), see Hot spots.
 - *swanctl --load-conns*: swanctl parses the file and sends each conn over vici; charon adds them.
 
 $LSWVER (Debian's package, unpacked), the same ipsec.conf, in the same namespace: *start-up* from starting its
@@ -434,6 +469,32 @@ file), median of 3 runs; Libreswan's pluto is asked with its own whack directly 
 
 - *trafficstatus* lists Child SAs only, so with childless IKE SAs it prints just its header: it shows the cost of walking the SA tables, not of formatting.
 - *showstates* / *status* / *list-sas* print one or more lines per IKE SA.
+
+## 5. $N_TUNNELS tunnels between two gateways, real ESP inside User-mode Linux
+
+\`testing/bench/tunnels.sh\` (run by run.sh; alone: \`TERN_BUILDDIR=... testing/bench/tunnels.sh\`)
+boots one UML guest (Debian's user-mode-linux, kernel $(dpkg-query -W -f '${Version}' user-mode-linux 2>/dev/null || echo '?'), one virtual CPU,
+real ESP) and runs each daemon pair in turn: gateways west (192.0.2.1) and east (192.0.2.2) in
+two namespaces on a veth pair, $N_TUNNELS conns each (tunnel i: 10.1.X.Y/32 === 10.2.X.Y/32,
+IDs @w<i>/@e<i>, one PSK, AES_GCM_16_256 with x25519 for IKE, AES_GCM_16_256 for ESP, no PFS);
+east only responds, west starts with all of them \`auto=start\` (charon: \`start_action = start\`,
+loaded as soon as it runs; its cookie/block thresholds raised as in section 1); tern and Libreswan
+get \`listen=\` their outer address (without it both open two sockets per inner address).  Times are
+from starting west's daemon; each pair gets ${TUNNEL_LIMIT:-300} s.  Guest run time ${R[tun.runtime]:-n/a} s.
+System calls cost ~67x and fork+exec ~20x what they cost on the host, so the absolute figures
+are UML's; compare the daemons with each other, in this run.
+
+| gateways (same daemon both sides) | tunnels passing traffic / conns | all 4N XFRM states s | all tunnels pass traffic s | XFRM states/s (west) | west CPU s | east CPU s | east RSS KiB / tunnel |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+$(row5 "tern pluto" tern)
+$(row5 "strongSwan charon" charon)
+$(row5 "Libreswan 4.10 pluto" libreswan)
+
+- *tunnels passing traffic*: tunnels whose 4 XFRM states (2 per side) all counted bytes after one ICMP echo per tunnel from west's 10.1 address to east's 10.2 address (re-sent each round to the tunnels not yet counted).
+- *all 4N XFRM states*: when both gateways held 2 states per tunnel (\`ip xfrm state count\`, polled every 0.5 s, each poll itself slow in UML).
+- *all tunnels pass traffic*: when every state of every tunnel had counted the echo and its reply (\`ip -s xfrm state\`).
+- *XFRM states/s*: states added on west between the first and the last one seen, per second: the kernel programming rate the daemon achieved (tern: one netlink request per state and policy).
+- *CPU s*: utime+stime of each daemon process over the run (east: from west's start); *east RSS*: growth of east's resident set per tunnel (IKE SA + Child SA, responder).
 
 EOF
 cat "$TOP/testing/bench/notes.md"
