@@ -74,7 +74,7 @@ struct ikev2_kernel_ops {
 	/* NAT-T (ikev2/nat.c): the peer moved; move the Child SA's SAs and
 	 * policies from OLD_* to NEW_* outer endpoints, ESP in UDP between
 	 * the NEW ports when ENCAP (NULL: the engine cannot follow) */
-	diag_t (*migrate)(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+	diag_t (*migrate)(void *ctx, const ip_selector *local_client, const ip_selector *remote_client,
 			  uint32_t reqid, bool transport, const ip_endpoint *old_local,
 			  const ip_endpoint *old_remote, const ip_endpoint *new_local,
 			  const ip_endpoint *new_remote, bool encap);

@@ -158,8 +158,10 @@ static void migrate_children(struct ike_sa *ike, const ip_endpoint *old_local,
 			     "cannot move a transport mode IPsec SA to a new peer address (its policies name the old one)");
 			continue;
 		}
-		diag_t d = k->migrate(e->ctx, &c->local_ts, &c->remote_ts, c->reqid, c->transport,
-				      old_local, old_remote, &ike->local, &ike->remote, encap);
+		/* the policies' selectors, protoport included */
+		ip_selector ls = child_local_sel(c), rs = child_remote_sel(c);
+		diag_t d = k->migrate(e->ctx, &ls, &rs, c->reqid, c->transport, old_local, old_remote,
+				      &ike->local, &ike->remote, encap);
 		if (d != NULL)
 			llog_diag(&c->logger, LOG_SEV_ERROR, &d, "moving the IPsec SA to the new NAT mapping");
 		else

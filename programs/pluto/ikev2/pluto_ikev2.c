@@ -394,7 +394,7 @@ static diag_t k_del_policies(void *ctx, const ip_selector *local_client, const i
 	return first;
 }
 
-static diag_t k_migrate(void *ctx, const ip_subnet *local_client, const ip_subnet *remote_client,
+static diag_t k_migrate(void *ctx, const ip_selector *local_client, const ip_selector *remote_client,
 			uint32_t reqid, bool transport, const ip_endpoint *old_local,
 			const ip_endpoint *old_remote, const ip_endpoint *new_local,
 			const ip_endpoint *new_remote, bool encap)
@@ -402,8 +402,8 @@ static diag_t k_migrate(void *ctx, const ip_subnet *local_client, const ip_subne
 	(void)ctx;
 	struct kernel_migrate m = {
 		.mode = transport ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL,
-		.local_ts = selector_from_subnet(local_client),
-		.remote_ts = selector_from_subnet(remote_client),
+		.local_ts = *local_client,
+		.remote_ts = *remote_client,
 		.reqid = reqid,
 		.old_local = old_local->addr,
 		.old_remote = old_remote->addr,
