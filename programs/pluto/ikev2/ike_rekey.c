@@ -367,7 +367,7 @@ static struct ike_rekey_job *job_new(struct ike_sa *old, struct ike_sa *ike, boo
 	j->new_serial = ike->serial;
 	j->initiator = initiator;
 	j->old_prf = old->prf;
-	j->old_sk_d = PK11_ReferenceSymKey(old->keys.sk_d);
+	j->old_sk_d = crypto_ike_sk_d(&old->keys);	/* SK_d may be parked */
 	j->group = crypto_ke_by_id(ike->ke_group);
 	memcpy(j->ispi, ike->ispi, 8);
 	memcpy(j->rspi, ike->rspi, 8);
