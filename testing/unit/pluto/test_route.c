@@ -45,6 +45,12 @@ static const char conf_text[] =
 	"conn road\n"
 	"\tright=%any\n"
 	"\tauto=ondemand\n"
+	"conn v6\n"
+	"\tleft=2001:db8::1\n"
+	"\tleftsubnet=2001:db8:1::/64\n"
+	"\tright=2001:db8::2\n"
+	"\trightsubnet=2001:db8:2::/64\n"
+	"\tauto=ondemand\n"
 	"conn pinned\n"
 	"\treqid=0x74651234\n"
 	"\tauto=add\n";
@@ -132,6 +138,22 @@ static void test_trap_tunnel(void **state)
 	assert_int_equal(route_policies(c, ROUTE_TRAP, false, p, &why), 1);
 	assert_subnet(&p[0].id.src.subnet, "10.0.2.0/24");
 	assert_string_equal(str_address(&p[0].tmpl_dst, &ab), "192.0.2.1");
+	connection_free(&c);
+}
+
+static void test_trap_ipv6(void **state)
+{
+	(void)state;
+	struct connection *c = build("v6", LEFT_END);
+	struct kernel_policy p[3];
+	const char *why;
+	assert_int_equal(route_policies(c, ROUTE_TRAP, false, p, &why), 1);
+	assert_subnet(&p[0].id.src.subnet, "2001:db8:1::/64");
+	assert_subnet(&p[0].id.dst.subnet, "2001:db8:2::/64");
+	address_buf ab;
+	assert_string_equal(str_address(&p[0].tmpl_src, &ab), "2001:db8::1");
+	assert_string_equal(str_address(&p[0].tmpl_dst, &ab), "2001:db8::2");
+	assert_true(kernel_priority_owned(p[0].priority));
 	connection_free(&c);
 }
 
@@ -296,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trap_tunnel),
+		cmocka_unit_test(test_trap_ipv6),
 		cmocka_unit_test(test_trap_transport),
 		cmocka_unit_test(test_shunts),
 		cmocka_unit_test(test_cannot),
