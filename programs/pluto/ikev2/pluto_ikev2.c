@@ -520,6 +520,8 @@ diag_t pluto_ikev2_start(int nhelpers)
 	return NULL;
 }
 
+static void autostart_stop(void);
+
 void pluto_ikev2_stop(void)
 {
 	if (pluto_ikev2 == NULL)
@@ -530,6 +532,7 @@ void pluto_ikev2_stop(void)
 		ikev2_terminate(pluto_ikev2, all[i]);
 	free(all);
 	expire_stop();
+	autostart_stop();
 	/* jobs still running finish (their SAs are gone: results dropped) */
 	workers_stop();
 	ikev2_engine_free(&pluto_ikev2);
@@ -558,14 +561,107 @@ int pluto_ikev2_terminate(struct connection *c)
 	return CTL_RC_OK;
 }
 
+/*
+ * auto=start at start-up, paced: at most AUTOSTART_IN_FLIGHT of our IKE
+ * SAs in IKE_SA_INIT/IKE_AUTH at a time, the next ones started as those
+ * finish (checked every AUTOSTART_TICK_MS).  Started all at once, 1,000
+ * conns swamp a slow peer: our requests are retransmitted (0.5 s, then
+ * doubling), its answers come later still, and a Child SA whose IKE_AUTH
+ * takes more than 30 s fails because the kernel drops the SPI we
+ * allocated for it (net.core.xfrm_acq_expires).  docs/benchmarks.md,
+ * section 5.
+ */
+#define AUTOSTART_IN_FLIGHT 16
+#define AUTOSTART_TICK_MS 20
+
+static struct {
+	unsigned long *serials;	/* conns still to start, in name order */
+	size_t n, next;
+	sd_event_source *timer;
+} autostart;
+
+static size_t initiating(void)
+{
+	const struct sa_table *t = &pluto_ikev2->sas;
+	size_t count = 0;
+	for (size_t b = 0; b < t->buckets && t->ike_by_serial != NULL; b++)
+		for (const struct ike_sa *ike = t->ike_by_serial[b]; ike != NULL; ike = ike->serial_next)
+			if (ike->initiator && (ike->state == IKE_SA_INIT_I0 || ike->state == IKE_SA_INIT_I ||
+					       ike->state == IKE_AUTH_I))
+				count++;
+	return count;
+}
+
+static void autostart_stop(void)
+{
+	autostart.timer = sd_event_source_disable_unref(autostart.timer);
+	free(autostart.serials);
+	autostart.serials = NULL;
+	autostart.n = autostart.next = 0;
+}
+
+static int autostart_tick(sd_event_source *s, uint64_t usec, void *data);
+
+static void autostart_step(void)
+{
+	if (pluto_ikev2 == NULL) {
+		autostart_stop();
+		return;
+	}
+	size_t busy = initiating();
+	while (autostart.next < autostart.n && busy < AUTOSTART_IN_FLIGHT) {
+		/* a conn deleted (or changed) meanwhile is skipped */
+		struct connection *c = conn_by_serial(autostart.serials[autostart.next++]);
+		if (c == NULL || c->config == NULL || c->config->autostart != AUTO_START)
+			continue;
+		(void)pluto_ikev2_initiate(NULL, c);
+		busy = initiating();
+	}
+	if (autostart.next >= autostart.n) {
+		autostart_stop();
+		return;
+	}
+	int r = autostart.timer == NULL
+		? sd_event_add_time_relative(pluto_event, &autostart.timer, CLOCK_MONOTONIC,
+					     AUTOSTART_TICK_MS * 1000, 0, autostart_tick, NULL)
+		: sd_event_source_set_time_relative(autostart.timer, AUTOSTART_TICK_MS * 1000);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(autostart.timer, SD_EVENT_ONESHOT);
+	if (r < 0) {
+		/* no timer: start the rest now, unpaced */
+		llog(&global_logger, LOG_SEV_WARNING, "auto=start pacing timer: %s; starting the rest at once",
+		     strerror(-r));
+		while (autostart.next < autostart.n) {
+			struct connection *c = conn_by_serial(autostart.serials[autostart.next++]);
+			if (c != NULL && c->config != NULL && c->config->autostart == AUTO_START)
+				(void)pluto_ikev2_initiate(NULL, c);
+		}
+		autostart_stop();
+	}
+}
+
+static int autostart_tick(sd_event_source *s, uint64_t usec, void *data)
+{
+	(void)s;
+	(void)usec;
+	(void)data;
+	autostart_step();
+	return 0;
+}
+
 void pluto_ikev2_start_auto(void)
 {
 	size_t n;
 	struct connection **all = conn_sorted(&n);
+	autostart_stop();
+	autostart.serials = calloc(n + 1, sizeof(*autostart.serials));
+	if (autostart.serials == NULL)
+		abort();
 	for (size_t i = 0; i < n; i++)
 		if (all[i]->config != NULL && all[i]->config->autostart == AUTO_START)
-			(void)pluto_ikev2_initiate(NULL, all[i]);
+			autostart.serials[autostart.n++] = all[i]->serial;
 	free(all);
+	autostart_step();
 }
 
 void pluto_ikev2_connection_gone(struct connection *c)
