@@ -40,37 +40,6 @@ diag_t child_offer(struct child_sa *child, bool initiator)
 	return NULL;
 }
 
-void ts_from_subnet(const ip_subnet *s, struct ike_ts *ts)
-{
-	memset(ts, 0, sizeof(*ts));
-	bool v6 = s->addr.family == AF_INET6;
-	ts->type = v6 ? IKEv2_TS_IPV6_ADDR_RANGE : IKEv2_TS_IPV4_ADDR_RANGE;
-	ts->ipproto = 0;
-	ts->start_port = 0;
-	ts->end_port = 65535;
-	ts->addr_len = v6 ? 16 : 4;
-	ip_address lo = subnet_floor(s), hi = subnet_ceiling(s);
-	memcpy(ts->start, lo.bytes, ts->addr_len);
-	memcpy(ts->end, hi.bytes, ts->addr_len);
-}
-
-bool ts_covers(const struct ike_ts_payload *p, const ip_subnet *s)
-{
-	struct ike_ts want;
-	ts_from_subnet(s, &want);
-	for (unsigned i = 0; i < p->nr_ts; i++) {
-		const struct ike_ts *ts = &p->ts[i];
-		if (ts->type != want.type || ts->addr_len != want.addr_len)
-			continue;
-		if (ts->ipproto != 0 || ts->start_port != 0 || ts->end_port != 65535)
-			continue;	/* protocol/port selectors are not supported yet */
-		if (memcmp(ts->start, want.start, want.addr_len) <= 0 &&
-		    memcmp(ts->end, want.end, want.addr_len) >= 0)
-			return true;
-	}
-	return false;
-}
-
 diag_t child_alloc_spi(struct child_sa *child)
 {
 	struct ike_sa *ike = child->ike;

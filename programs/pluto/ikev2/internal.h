@@ -145,9 +145,6 @@ ikev2_handler_fn process_ike_auth_notify;
 /* ---- child.c ---- */
 /* our ESP proposals for C with our inbound SPI */
 diag_t child_offer(struct child_sa *child, bool initiator);
-void ts_from_subnet(const ip_subnet *s, struct ike_ts *ts);
-/* the TS payload holds one selector covering S (false: none) */
-bool ts_covers(const struct ike_ts_payload *p, const ip_subnet *s);
 diag_t child_alloc_spi(struct child_sa *child);
 /* the Child SA's keymat (prf+ of SK_d) on a worker; NEXT runs on the
  * loop (only if the IKE SA and the Child SA still exist) with the keys,
