@@ -9,6 +9,8 @@
 #             east imported the CA's CRL with crlutil and `ipsec listcrls`
 #             shows it: east refuses the certificate, reason in its log,
 #             AUTHENTICATION_FAILED and exit 56 on west, no state left
+#  - id-not-in-cert: west's leftid= is not in its certificate: east
+#             refuses, AUTHENTICATION_FAILED and exit 56 on west
 #  - ecdsakeys: raw ECDSA keys (newhostkey --keytype ecdsa) pasted as
 #             leftecdsakey=/rightecdsakey=, the way Libreswan 5's
 #             showhostkey prints them
@@ -117,6 +119,10 @@ run west ipsec up revoked
 check "revoked: ipsec up fails (56)" test $? -eq 56
 check "revoked: west clean" empty west
 check "revoked: east clean" empty east
+run west ipsec up id-not-in-cert
+check "id-not-in-cert: ipsec up fails (56)" test $? -eq 56
+check "id-not-in-cert: west clean" empty west
+check "id-not-in-cert: east clean" empty east
 
 tx east
 EL=$T/east/pluto.log
@@ -125,6 +131,8 @@ check "east: raw ECDSA key accepted" grep -q "\"ecdsakeys\" #[0-9]*: responder e
 check "east: revoked certificate refused" grep -q "\"revoked\" #[0-9]*: authentication of the initiator using authby=rsasig failed: .*certificate 'CN=westrev.example.org' was revoked" "$EL"
 check "east: AUTHENTICATION_FAILED sent" grep -q '"revoked" #[0-9]*: responding to IKE_AUTH request with notification AUTHENTICATION_FAILED' "$EL"
 check "west: told" grep -q '"revoked" #[0-9]*: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED' "$T/west/pluto.log"
+check "east: ID not in the certificate refused" grep -q "\"id-not-in-cert\" #[0-9]*: authentication of the initiator using authby=rsasig failed: .*ID '@notincert.example.org' is not in certificate 'CN=west.example.org'" "$EL"
+check "west: told (ID not in the certificate)" grep -q '"id-not-in-cert" #[0-9]*: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED' "$T/west/pluto.log"
 grep -E 'NSS Password|WARNING|authenticated peer|authentication of|AUTHENTICATION_FAILED' "$EL" > "$T/east-auth.txt"
 run east cat "$T/east-auth.txt"
 
