@@ -209,7 +209,7 @@ lsw_conf() {    # lsw_conf HOST AUTO
       awk -v n="$N" -v me=$me -v peer=$peer -v mn=$mynet -v pn=$peernet -v ma=$myaddr -v pa=$peeraddr -v auto="$2" 'BEGIN {
         for (i = 0; i < n; i++) {
             x = sprintf("%d.%d", int(i / 250), i % 250 + 1)
-            printf "conn t%d\n\tikev2=yes\n\tauthby=secret\n\tleft=%s\n\tleftid=@%s%d\n\tleftsubnet=%s.%s/32\n", i, ma, me, i, mn, x
+            printf "conn t%d\n\tikev2=yes\n\tauthby=secret\n\tleftupdown=%%disabled\n\tleft=%s\n\tleftid=@%s%d\n\tleftsubnet=%s.%s/32\n", i, ma, me, i, mn, x
             printf "\tright=%s\n\trightid=@%s%d\n\trightsubnet=%s.%s/32\n", pa, peer, i, pn, x
             printf "\tike=aes_gcm_16_256-sha2_256-dh31\n\tesp=aes_gcm_16_256\n\tauto=%s\n\n", auto
         } }'
@@ -306,7 +306,7 @@ run_pair() {    # run_pair DAEMON
     w_cpu=$(cpu_s "$W_PID") e_cpu=$(cpu_s "$E_PID") w_rss=$(rss_kb "$W_PID") e_rss=$(rss_kb "$E_PID")
     e_cpu=$(awk -v a="$e_cpu0" -v b="$e_cpu" 'BEGIN { printf "%.2f", b - a }')
     if [ -n "$t_first" ] && [ -n "$t_last_w" ] && [ "$prev_w" -gt 0 ]; then
-        rate=$(awk -v n="$prev_w" -v a="$t_first" -v b="$t_last_w" 'BEGIN { d = b - a; printf "%.0f", (d > 0 ? n / d : 0) }')
+        rate=$(awk -v n="$prev_w" -v a="$t_first" -v b="$t_last_w" 'BEGIN { d = b - a; if (d > 0) printf "%.0f", n / d; else print "n/a" }')
     fi
     echo "RESULT daemon=$dm n=$N t_states=${t_states:+$(sub "$T0" "$t_states")} t_traffic=${t_traffic:+$(sub "$T0" "$t_traffic")} states_west=$s_w states_east=$s_e counted_west=$cw counted_east=$ce ping_rounds=$round installs_per_s=$rate west_cpu_s=$w_cpu east_cpu_s=$e_cpu west_rss_kb=$w_rss east_rss_kb=$e_rss east_rss0_kb=$e_rss0"
     daemon_stop
