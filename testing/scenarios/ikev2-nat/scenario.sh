@@ -47,12 +47,14 @@ MODPROBE=$(cat /proc/sys/kernel/modprobe)
 "$MODPROBE" -a iptable_nat iptable_filter xt_MASQUERADE xt_length nf_conntrack_netlink ||
     fail "modprobe: the NAT modules"
 IPT="ip netns exec nat iptables-legacy"
-nat_rules() {   # nat_rules [PORT road's 4500 leaves as]
-    $IPT -t nat -F POSTROUTING &&
+nat_rules() {   # nat_rules [PORT road's 4500 leaves as]: one rule put in
+    # front, nothing flushed (a packet between a flush and the new rules
+    # would leave unmasqueraded: a different, real, peer address)
     if [ -n "${1:-}" ]; then
-        $IPT -t nat -A POSTROUTING -o eth1 -p udp --sport 4500 -j MASQUERADE --to-ports "$1"
-    fi &&
-    $IPT -t nat -A POSTROUTING -o eth1 -j MASQUERADE
+        $IPT -t nat -I POSTROUTING 1 -o eth1 -p udp --sport 4500 -j MASQUERADE --to-ports "$1"
+    else
+        $IPT -t nat -A POSTROUTING -o eth1 -j MASQUERADE
+    fi
 }
 check "the NAT box masquerades" nat_rules
 check "a counter for keepalives" $IPT -A FORWARD -p udp --dport 4500 -m length --length 29 -j ACCEPT
