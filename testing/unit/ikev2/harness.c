@@ -398,6 +398,7 @@ static void free_peer(struct peer *p)
 	}
 	for (int e = 0; e < 2; e++)
 		id_free(&c->end[e].id);
+	free(c->ike_sa);	/* conn_ike_sa()'s cached SA payload */
 	free(c->name);
 	free(c);
 	ipsec_conf_free(&p->conf);
