@@ -109,9 +109,14 @@ static void drop(struct revival **pp)
 
 void revival_reset(struct ikev2_engine *e, const struct connection *c)
 {
+	/* up again (perhaps the peer initiated meanwhile): nothing pending
+	 * either, and the next failure starts at attempt 1 */
 	struct revival **pp = find(e, c);
-	if (*pp != NULL && (*pp)->timer == NULL)
+	if (*pp != NULL) {
+		if ((*pp)->timer != NULL)
+			ldbg(&c->logger, "revival attempt %u no longer needed", (*pp)->attempt);
 		drop(pp);
+	}
 }
 
 bool revival_cancel(struct ikev2_engine *e, const struct connection *c)

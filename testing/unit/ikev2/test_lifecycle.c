@@ -178,6 +178,34 @@ static void test_revival_cancelled_by_down(void **state)
 	assert_int_equal(live_states(&west), 0);
 }
 
+/* the peer brings the tunnel up while our revival waits: it is dropped */
+static void test_revival_dropped_when_peer_initiates(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tdpddelay=5s\n\tretransmit-timeout=10s\n\tauto=start\n" };
+	establish(&s);
+	east.drop_sends = -1;
+	run_for(25100);
+	expect_log("\"C\" #3: connection is supposed to remain up; revival attempt 2 scheduled in 5 seconds");
+	assert_true(revival_pending(west.e, west.conn));
+	/* east restarts (its SAs gone without a word) and initiates itself */
+	size_t n;
+	struct ike_sa **v = sa_ike_sorted(&east.e->sas, &n);
+	for (size_t i = 0; i < n; i++)
+		ike_sa_delete(v[i]);
+	free(v);
+	east.drop_sends = 0;
+	struct ikev2_initiate_opts o = { .childless = false };
+	assert_int_equal(ikev2_initiate(east.e, east.conn, NULL, &o), CTL_RC_OK);
+	pump();
+	expect_log("responder established IKE SA; authenticated peer using authby=secret and FQDN '@east'");
+	assert_false(revival_pending(west.e, west.conn));
+	assert_int_equal(revival_attempt(west.e, west.conn), 0);
+	run_for(10000);
+	assert_int_equal(count_logged("reviving connection"), 1);
+	assert_int_equal(west.e->sas.nr_ike_established, 1);
+}
+
 /* an auto=add connection is not revived */
 static void test_no_revival_for_auto_add(void **state)
 {
@@ -471,6 +499,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_revival_backoff, teardown),
 		cmocka_unit_test_teardown(test_revival_after_peer_delete, teardown),
 		cmocka_unit_test_teardown(test_revival_cancelled_by_down, teardown),
+		cmocka_unit_test_teardown(test_revival_dropped_when_peer_initiates, teardown),
 		cmocka_unit_test_teardown(test_no_revival_for_auto_add, teardown),
 		cmocka_unit_test_teardown(test_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_initial_contact_same_second, teardown),
