@@ -358,7 +358,7 @@ int main(int argc, char **argv)
 		exit(PLUTO_EXIT_NSS_FAIL);
 	}
 	if (pluto_setup != NULL)
-		auth_revocation_warnings(pluto_setup, &global_logger);
+		auth_revocation_setup(pluto_setup, &global_logger);
 #ifdef HAVE_TERN_CRYPTO
 	d = crypto_selftest(&global_logger);
 	if (d == NULL)

@@ -11,6 +11,7 @@
 #include <pk11pub.h>
 #include <prprf.h>
 #include <secasn1.h>
+#include <secder.h>
 #include <secerr.h>
 #include <secoid.h>
 
@@ -300,6 +301,51 @@ static void free_log(CERTVerifyLog *log)
 	PORT_FreeArena(log->arena, PR_FALSE);
 }
 
+static bool crl_strict;
+
+void auth_set_crl_strict(bool on)
+{
+	crl_strict = on;
+}
+
+/* crl-strict=yes: each issuer in CERT's chain has a current CRL in the db */
+static diag_t check_crls_present(CERTCertificate *cert, PRTime now)
+{
+	CERTCertList *chain = CERT_GetCertChainFromCert(cert, now, certUsageSSLCA);
+	if (chain == NULL)
+		return diag("crl-strict=yes: cannot build the chain of the certificate");
+	diag_t d = NULL;
+	for (CERTCertListNode *node = CERT_LIST_HEAD(chain); !CERT_LIST_END(node, chain) && d == NULL;
+	     node = CERT_LIST_NEXT(node)) {
+		CERTCertificate *c = node->cert;
+		if (SECITEM_CompareItem(&c->derIssuer, &c->derSubject) == SECEqual)
+			continue;	/* a self-signed root: nobody revokes it */
+		CERTSignedCrl *crl = SEC_FindCrlByName(CERT_GetDefaultCertDB(), &c->derIssuer,
+						       SEC_CRL_TYPE);
+		if (crl == NULL) {
+			char *issuer = dn_text(&c->issuer);
+			d = diag("no CRL of CA '%s' in the NSS database (crl-strict=yes)", issuer);
+			free(issuer);
+			continue;
+		}
+		PRTime next;
+		if (crl->crl.nextUpdate.len > 0 &&
+		    DER_DecodeTimeChoice(&next, &crl->crl.nextUpdate) == SECSuccess && next < now) {
+			char *issuer = dn_text(&c->issuer);
+			PRExplodedTime t;
+			PR_ExplodeTime(next, PR_GMTParameters, &t);
+			char when[64] = "";
+			PR_FormatTimeUSEnglish(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &t);
+			d = diag("the CRL of CA '%s' is out of date (next update %s; crl-strict=yes)",
+				 issuer, when);
+			free(issuer);
+		}
+		SEC_DestroyCrl(crl);
+	}
+	CERT_DestroyCertList(chain);
+	return d;
+}
+
 diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermediates, size_t n,
 			const char *ca_dn, PRTime now)
 {
@@ -353,6 +399,11 @@ diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermedi
 	}
 	if (first_log.arena != NULL)
 		free_log(&first_log);
+	if (crl_strict) {
+		diag_t d = check_crls_present(cert, now);
+		if (d != NULL)
+			return d;
+	}
 	if (ca_dn == NULL || ca_dn[0] == '\0' || strcmp(ca_dn, "%any") == 0)
 		return NULL;
 	/* rightca=DN: some certificate above CERT in its chain has that subject */

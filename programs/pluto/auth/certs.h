@@ -59,6 +59,14 @@ diag_t auth_cert_decode(struct crypto_cspan der, CERTCertificate **out);
  * NSS database", "... has the wrong key usage for IKE", "... was revoked",
  * "... is not issued by rightca='CN=other'".
  */
+/*
+ * crl-strict=yes (auth_set_crl_strict(true), once at start-up): besides
+ * the checks above, every CA that issued a certificate of the chain must
+ * have a CRL in the db that is not past its next update ("no CRL of CA
+ * 'CN=x' in the NSS database (crl-strict=yes)").  Default: a CA without a
+ * CRL is fine (a revoked certificate is refused either way).
+ */
+void auth_set_crl_strict(bool on);
 diag_t auth_cert_verify(CERTCertificate *cert, CERTCertificate *const *intermediates, size_t n,
 			const char *ca_dn, PRTime now);
 

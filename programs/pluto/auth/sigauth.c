@@ -231,7 +231,7 @@ diag_t auth_verify_peer_sig(const struct conn_end *remote, unsigned authby, cons
 	return d;
 }
 
-void auth_revocation_warnings(const struct config_setup *cs, const struct logger *logger)
+void auth_revocation_setup(const struct config_setup *cs, const struct logger *logger)
 {
 	static const char *const ocsp_extras[] = {
 		"ocsp-uri", "ocsp-trustname", "ocsp-cache-size", "ocsp-cache-min-age",
@@ -245,10 +245,11 @@ void auth_revocation_warnings(const struct config_setup *cs, const struct logger
 		if (config_setup_extra(cs, ocsp_extras[i]) != NULL)
 			llog(logger, LOG_SEV_WARNING, "%s=: OCSP is not supported yet; ignored",
 			     ocsp_extras[i]);
+	auth_set_crl_strict(cs->crl_strict);
 	if (cs->crl_strict)
-		llog(logger, LOG_SEV_WARNING,
-		     "crl-strict=yes: not enforced yet; a certificate whose CA has no CRL in the "
-		     "NSS database is accepted (a revoked one never is)");
+		llog(logger, LOG_SEV_INFO,
+		     "crl-strict=yes: a certificate whose CA has no current CRL in the NSS database "
+		     "is refused");
 	if (cs->crlcheckinterval_ms != 0)
 		llog(logger, LOG_SEV_WARNING,
 		     "crlcheckinterval=: CRLs are not fetched; import them with 'crlutil -I' "

@@ -80,13 +80,13 @@ diag_t auth_verify_peer_sig(const struct conn_end *remote, unsigned authby, cons
 			    size_t n, PRTime now, struct jambuf *story);
 
 /*
- * Start-up warnings for the revocation settings of config setup that are
- * parsed but not acted on: ocsp-enable=yes (and the other ocsp-*
- * keywords: OCSP is not supported yet), crl-strict=yes (a CA without a CRL
- * in the db is not refused), crlcheckinterval= (CRLs are not fetched).
- * CRLs imported into the NSS database are always checked.
+ * The revocation settings of config setup, at start-up: crl-strict=yes
+ * is applied (auth_set_crl_strict()); warnings for those parsed but not
+ * acted on: ocsp-enable=yes (and the other ocsp-* keywords: OCSP is not
+ * supported yet), crlcheckinterval= (CRLs are not fetched).  CRLs
+ * imported into the NSS database are always checked.
  */
 #include "tern/log.h"
-void auth_revocation_warnings(const struct config_setup *cs, const struct logger *logger);
+void auth_revocation_setup(const struct config_setup *cs, const struct logger *logger);
 
 #endif

@@ -348,6 +348,22 @@ static void test_verify(void **state)
 	OK(auth_cert_verify(leaf, &mid, 1, NULL, now));
 	OK(auth_cert_verify(leaf, &mid, 1, "CN=Tern Mid CA", now));
 	OK(auth_cert_verify(leaf, &mid, 1, "C=CA, O=Tern, CN=Tern Test CA", now));
+	/* crl-strict=yes: the CA has a CRL (the one of "revoked"), the
+	 * intermediate has none */
+	auth_set_crl_strict(true);
+	struct file f2 = slurp("east.der");
+	CERTCertificate *east2 = NULL;
+	OK(auth_cert_decode(CRYPTO_CSPAN(f2.ptr, f2.len), &east2));
+	OK(auth_cert_verify(east2, NULL, 0, NULL, now));
+	FAILS(auth_cert_verify(leaf, &mid, 1, NULL, now),
+	      "no CRL of CA 'CN=Tern Mid CA' in the NSS database (crl-strict=yes)");
+	/* ... and a CRL past its next update (30 days) does not count */
+	FAILS(auth_cert_verify(east2, NULL, 0, NULL, now + (PRTime)60 * 24 * 3600 * PR_USEC_PER_SEC),
+	      "is out of date (next update ");
+	CERT_DestroyCertificate(east2);
+	free(f2.ptr);
+	auth_set_crl_strict(false);
+	OK(auth_cert_verify(leaf, &mid, 1, NULL, now));
 	CERT_DestroyCertificate(mid);
 	CERT_DestroyCertificate(leaf);
 	free(f.ptr);
