@@ -719,8 +719,10 @@ static void test_ipv6(void **state)
 	expect_log("\"C\" #2: initiator established Child SA using #1; IPsec tunnel [2001:db8:1::/64===2001:db8:2::/64]");
 	expect_log("\"C\" #2: responder established Child SA using #1; IPsec tunnel [2001:db8:2::/64===2001:db8:1::/64]");
 	expect_matching_sas();
-	/* no NAT between them: nothing detected */
-	assert_false(logged("NAT detected"));
+	/* no NAT between them: nothing detected, nothing encapsulated */
+	assert_false(logged("NAT-Traversal"));
+	assert_int_equal(west.states[0].sa.encap_sport, 0);
+	assert_int_equal(east.states[0].sa.encap_dport, 0);
 }
 
 static void test_id_from_address(void **state)
