@@ -383,8 +383,12 @@ static uint16_t choose_child(struct ike_sa *ike, struct child_sa *child, struct 
 	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
 	const struct ike_payload *ke = ike_message_get(m, IKEv2_NP_KE);
 	if (old != NULL) {
+		child->conn = old->conn;	/* maybe not the IKE SA's (leftsubnets=) */
 		child->local_ts = old->local_ts;
 		child->remote_ts = old->remote_ts;
+		child->ts_ipproto = old->ts_ipproto;
+		child->ts_local_port = old->ts_local_port;
+		child->ts_remote_port = old->ts_remote_port;
 		child->transport = old->transport;
 		child->reqid = old->reqid;
 	} else {
@@ -803,9 +807,13 @@ void child_rekey_initiate(struct child_sa *old)
 		return;
 	}
 	struct child_sa *child = child_sa_new(ike);
+	child->conn = old->conn;	/* a leftsubnets= member rides on a sibling's IKE SA */
 	llog(&child->logger, LOG_SEV_INFO, "initiating rekey to replace Child SA #%lu", old->serial);
 	child->local_ts = old->local_ts;
 	child->remote_ts = old->remote_ts;
+	child->ts_ipproto = old->ts_ipproto;
+	child->ts_local_port = old->ts_local_port;
+	child->ts_remote_port = old->ts_remote_port;
 	child->transport = old->transport;
 	child->reqid = old->reqid;
 	child->rekey = calloc(1, sizeof(*child->rekey));

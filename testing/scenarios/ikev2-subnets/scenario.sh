@@ -5,7 +5,9 @@
 #               the first pair in IKE_AUTH and the three others as extra Child
 #               SAs (CREATE_CHILD_SA); a ping from each west address to each
 #               east address goes through its own pair of ESP SAs; `ipsec
-#               down family` leaves nothing.
+#               down family` leaves nothing; before that each Child SA is
+#               rekeyed (CREATE_CHILD_SA, ipsec-lifetime=30s) under its own
+#               member's name and the four pings pass again.
 #   narrowing   west proposes 10.0.1.0/24 -> 10.0.0.0/16; east's conn
 #               (narrowing=yes) has 10.0.2.0/24 and narrows; west
 #               (narrowing=yes) installs the narrowed selectors, ping through.
@@ -75,37 +77,6 @@ ping_from() {   # ping_from SRC DST : three pings from west's SRC to east's DST
     ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I "$1" "$2" >/dev/null
 }
 
-# ---- family: four Child SAs under one IKE SA ----
-tx west-family
-run west ipsec add family
-run east ipsec add family
-run west ipsec up family
-check "family: ipsec up exit 0" test $? -eq 0
-check "family: west has four Child SAs" children west 4
-check "family: east has four Child SAs" children east 4
-check "family: eight ESP states on west" test "$(states west)" -eq 8
-for src in 10.0.1.1 10.0.11.1; do
-    for dst in 10.0.2.1 10.0.12.1; do
-        check "family: ping $src -> $dst" ping_from $src $dst
-    done
-done
-check "family: every west ESP state counted traffic" all_counted west 8
-check "family: every east ESP state counted traffic" all_counted east 8
-run west ipsec trafficstatus
-run west ipsec showstates
-run east ipsec trafficstatus
-check "family: one IKE SA on west" test "$(grep -c 'initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
-check "family: three CREATE_CHILD_SA on west" \
-    test "$(grep -c 'sent CREATE_CHILD_SA request to create Child SA using IKE SA #1' "$T/west/pluto.log")" -eq 3
-check "family: east answered with the right sub-connections" \
-    grep -q '"family/2x2" #[0-9]*: responder established Child SA using #1; IPsec tunnel \[10.0.12.0/24===10.0.11.0/24\]' "$T/east/pluto.log"
-run west ipsec down family
-check "family: west clean after down" empty west
-check "family: east clean after down" empty east
-run west ipsec delete family
-run east ipsec delete family
-run west ipsec connectionstatus family
-
 # ---- narrowing ----
 tx west-narrowing
 run east ipsec add narrow
@@ -157,6 +128,58 @@ check "protoport: UDP does not use the SA" test "$(out_bytes west)" -eq "$before
 run west ipsec down icmp-only
 check "protoport: west clean after down" empty west
 check "protoport: east clean after down" empty east
+
+# ---- family: four Child SAs under one IKE SA ----
+tx west-family
+run west ipsec add family
+run east ipsec add family
+run west ipsec up family
+check "family: ipsec up exit 0" test $? -eq 0
+check "family: west has four Child SAs" children west 4
+check "family: east has four Child SAs" children east 4
+check "family: eight ESP states on west" test "$(states west)" -eq 8
+for src in 10.0.1.1 10.0.11.1; do
+    for dst in 10.0.2.1 10.0.12.1; do
+        check "family: ping $src -> $dst" ping_from $src $dst
+    done
+done
+check "family: every west ESP state counted traffic" all_counted west 8
+check "family: every east ESP state counted traffic" all_counted east 8
+run west ipsec trafficstatus
+run west ipsec showstates
+run east ipsec trafficstatus
+check "family: one IKE SA on west" test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
+check "family: three CREATE_CHILD_SA on west" \
+    test "$(grep -c '"family/[12]x[12]" #[0-9]*: sent CREATE_CHILD_SA request to create Child SA using IKE SA #' "$T/west/pluto.log")" -eq 3
+check "family: east answered with the right sub-connections" \
+    grep -q '"family/2x2" #[0-9]*: responder established Child SA using #[0-9]*; IPsec tunnel \[10.0.12.0/24===10.0.11.0/24\]' "$T/east/pluto.log"
+# rekeys: every member's Child SA replaced over the same IKE SA, under its own name
+rekeyed() {   # rekeyed : west has rekeyed all four (20 s)
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [ "$(grep -c '"family/[12]x[12]" #[0-9]*: initiator rekeyed Child SA #[0-9]* using #[0-9]*;' "$T/west/pluto.log")" -ge 4 ] &&
+            return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "family: west rekeyed the four Child SAs" rekeyed
+for m in 1x1 1x2 2x1 2x2; do
+    check "family: $m rekeyed under its own name" \
+        grep -q "\"family/$m\" #[0-9]*: initiator rekeyed Child SA #[0-9]* using #[0-9]*;" "$T/west/pluto.log"
+done
+for src in 10.0.1.1 10.0.11.1; do
+    for dst in 10.0.2.1 10.0.12.1; do
+        check "family: after the rekeys, ping $src -> $dst" ping_from $src $dst
+    done
+done
+check "family: still one IKE SA on west" test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
+run west ipsec down family
+check "family: west clean after down" empty west
+check "family: east clean after down" empty east
+run west ipsec delete family
+run east ipsec delete family
+run west ipsec connectionstatus family
 
 tx east
 check "secret not logged" bash -c "! grep -r 'never logged' '$T'/west/*.log '$T'/east/*.log '$TX_DIR'"
