@@ -14,7 +14,9 @@
 #  - ecdsakeys: raw ECDSA keys (newhostkey --keytype ecdsa) pasted as
 #             leftecdsakey=/rightecdsakey=, the way Libreswan 5's
 #             showhostkey prints them
-#  - ocsp-enable=yes in east's config setup: a warning, nothing else
+#  - ocsp-enable=yes in east's config setup: a warning, nothing else;
+#    crl-strict=yes: applied (vpnca has a CRL, so west's good certificate
+#    still passes)
 netns_pair
 ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
@@ -87,6 +89,7 @@ start_pluto west
 start_pluto east --nsspasswordfile "$EAST_CONFDDIR/nsspassword"
 check "east: pluto read the password file" grep -q "NSS Password from file \"$EAST_CONFDDIR/nsspassword\" for token \"NSS Certificate DB\" with length 16 passed to NSS" "$T/east/pluto.log"
 check "east: the OCSP warning" grep -q "ocsp-enable=yes: OCSP is not supported yet; certificates are checked against the CRLs in the NSS database only" "$T/east/pluto.log"
+check "east: crl-strict=yes applied" grep -q "crl-strict=yes: a certificate whose CA has no current CRL in the NSS database is refused" "$T/east/pluto.log"
 check "the password is not logged" bash -c "! grep -q \"db secret\" '$T/east/pluto.log' '$T/east/pluto.stderr'"
 
 # empty HOST : no XFRM state, no policy but pluto's socket bypass, within 5 s
