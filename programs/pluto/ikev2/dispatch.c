@@ -204,7 +204,9 @@ void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_en
 				jam_ike_exchange(b, h.exchange);
 				jam_str(b, " request; retransmitting the response");
 			}
-			ikev2_send_raw(e, &ike->local, &ike->remote, ike->last_resp, ike->last_resp_len);
+			/* to where the request came from (RFC 7296 2.11): a peer
+			 * behind a NAT may retransmit from a new mapping */
+			ikev2_send_raw(e, local, remote, ike->last_resp, ike->last_resp_len);
 			return;
 		}
 		if (h.msgid != ike->peer_msgid || ike->busy) {

@@ -236,6 +236,32 @@ static void test_new_mapping_followed(void **st)
 	assert_int_equal(dropped_by_nat, 1);
 }
 
+/* the response is lost and the NAT remaps before the retransmit: the
+ * duplicate is answered where it came from; it moves nothing */
+static void test_duplicate_from_new_mapping(void **st)
+{
+	(void)st;
+	setup_nat(NULL);
+	up();
+	struct ike_sa *w = only_ike(&west), *e = only_ike(&east);
+	assert_non_null(w);
+	assert_non_null(e);
+	ikev2_send_liveness(west.e, w);
+	assert_true(deliver_one());	/* east answers to 4501 ... */
+	assert_non_null(pkts_head);	/* ... and the answer is lost */
+	assert_null(pkts_head->next);
+	free(pkts_head->data);
+	free(pkts_head);
+	pkts_head = pkts_tail = NULL;
+	nat_port_4500 = 34567;
+	run_for(1000);			/* west retransmits, now from 34567 */
+	expect_log("\"C\" #1: received duplicate INFORMATIONAL request; retransmitting the response");
+	assert_null(w->req.pkt);
+	assert_int_equal(dropped_by_nat, 0);
+	assert_int_equal(e->remote.port, 4501);	/* unauthenticated: not followed */
+	assert_int_equal(nr_migrations, 0);
+}
+
 static void test_encapsulation_no(void **st)
 {
 	(void)st;
@@ -273,6 +299,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_behind_nat, teardown),
 		cmocka_unit_test_teardown(test_new_mapping_followed, teardown),
+		cmocka_unit_test_teardown(test_duplicate_from_new_mapping, teardown),
 		cmocka_unit_test_teardown(test_encapsulation_no, teardown),
 		cmocka_unit_test_teardown(test_nat_keepalive_off, teardown),
 	};
