@@ -391,7 +391,8 @@ Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000) and Li
 (its \`whack --status\` says ${R[lsw.ddos]:-n/a}); charon's thresholds
 (cookie_threshold, cookie_threshold_ip (default 3), block_threshold (default 5)) are set to 1,000
 in its strongswan.conf, so no responder asks for COOKIEs (the column shows it; ikeload would
-answer a COOKIE).  RSA certificates: not measured yet (certificate authentication is another issue).
+answer a COOKIE).  RSA-2048 certificates: not measured (tern authenticates with certificates since
+issue 5, but the load generator speaks only PSK).
 
 | responder | established | responder CPU ms / IKE SA (range over $ROUNDS rounds) | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -437,8 +438,8 @@ $(for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do echo "| $n | ${R
 ## 3. Memory per IKE SA
 
 VmRSS of the responder before the first and after the last IKE SA of section 1 (x25519, IKE SAs
-only: on this host kernel there is no ESP, so there are no Child SAs; with a Child SA each it is
-measured inside UML, not yet done).
+only: on this host kernel there is no ESP, so there are no Child SAs; with a Child SA each, inside
+UML: section 5, *east RSS KiB / tunnel*).
 
 | responder | VmRSS before (KiB) | VmRSS after (KiB) | KiB per IKE SA |
 | --- | --- | --- | --- |

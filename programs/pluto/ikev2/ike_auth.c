@@ -748,6 +748,8 @@ static void initiator_child_keys(struct ike_sa *ike, struct child_sa *child,
 		return;
 	}
 	child->state = ESTABLISHED_CHILD_SA;
+	free(child->offer);	/* a 41 KB build, only needed to negotiate */
+	child->offer = NULL;
 	ike->eng->sas.nr_child_established++;
 	child_log_established(child);
 	ike_whack_done(ike, CTL_RC_OK);
@@ -1184,6 +1186,8 @@ static void responder_build(struct ike_sa *ike, struct child_sa *child, uint16_t
 		child_sa_delete(child);
 	} else if (child != NULL) {
 		child->state = ESTABLISHED_CHILD_SA;
+		free(child->offer);	/* a 41 KB build, only needed to negotiate */
+		child->offer = NULL;
 		ike->eng->sas.nr_child_established++;
 		child_log_established(child);
 	}
