@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tern/ctl.h"
 #include "ikev2/internal.h"
+
+static void child_new_whack(struct child_sa *child, int rc);	/* the new Child SA's `ipsec up` */
 
 static uint32_t get_spi32(const uint8_t *p)
 {
@@ -240,6 +243,7 @@ static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct 
 {
 	if (j->diag != NULL) {
 		llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed: %s", diag_str(j->diag));
+		child_new_whack(child, CTL_RC_FATAL);
 		child_rekey_forget(child);
 		send_delete_child(child);
 		child_sa_delete(child);
@@ -252,6 +256,7 @@ static void initiator_finish(struct ike_sa *ike, struct child_sa *child, struct 
 	LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
 		jam_rekeyed(b, child, old, j->group != NULL);
 	}
+	child_new_whack(child, CTL_RC_OK);
 	child_rekey_forget(child);
 	child_rekey_schedule(child, true);
 	if (old == NULL) {
@@ -714,6 +719,7 @@ static void send_rekey_request(struct ike_sa *ike, struct child_sa *child, struc
 	if (d != NULL) {
 		llog_diag(&child->logger, LOG_SEV_ERROR, &d, "CREATE_CHILD_SA request");
 		free(o);
+		child_new_whack(child, CTL_RC_INTERNAL_ERROR);
 		child_sa_delete(child);
 		if (old == NULL)
 			child_new_kick(ike);
@@ -754,6 +760,7 @@ static void kegen_done(struct worker_job *w, bool cancelled)
 			if (j->diag != NULL)
 				llog(&child->logger, LOG_SEV_ERROR, "cannot %s: %s",
 				     fresh ? "create Child SA" : "rekey", diag_str(j->diag));
+			child_new_whack(child, CTL_RC_FATAL);
 			child_sa_delete(child);
 			if (fresh)
 				child_new_kick(ike);
@@ -898,6 +905,7 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 			if (!fresh)
 				jam(b, "; Child SA #%lu stays until it expires", r->old_serial);
 		}
+		child_new_whack(child, CTL_RC_FATAL);
 		child_sa_delete(child);
 		if (fresh)
 			child_new_kick(ike);
@@ -946,9 +954,11 @@ void process_create_child_sa_response(struct ikev2_engine *e, struct ike_sa *ike
 		if (sa != NULL && choice.spi_size == 4) {
 			/* the peer installed it: tell it the new Child SA is gone */
 			child->spi_out = get_spi32(choice.spi);
+			child_new_whack(child, CTL_RC_FATAL);
 			child_rekey_forget(child);
 			send_delete_child(child);
 		}
+		child_new_whack(child, CTL_RC_FATAL);
 		child_sa_delete(child);
 		if (fresh)
 			child_new_kick(ike);
@@ -1007,14 +1017,28 @@ struct child_pending {
 	void *timer;		/* retry while the IKE SA is busy */
 	unsigned n;
 	unsigned long conn_serial[64];
+	struct log_client *client[64];	/* `ipsec up MEMBER` waiting, or NULL */
 };
 
-static void child_new_initiate(struct ike_sa *ike, struct connection *c)
+/* a new Child SA's whack client (`ipsec up MEMBER`) gets its result */
+static void child_new_whack(struct child_sa *child, int rc)
+{
+	struct log_client *client = child->logger.client;
+	if (client == NULL || child->rekey == NULL || child->rekey->old_serial != 0 ||
+	    child->rekey->responder)
+		return;
+	child->logger.client = NULL;
+	struct ikev2_engine *e = child->ike->eng;
+	if (e->ops->whack_done != NULL)
+		e->ops->whack_done(e->ctx, client, rc);
+}
+
+static void child_new_initiate(struct ike_sa *ike, struct connection *c, struct log_client *client)
 {
 	struct ikev2_engine *e = ike->eng;
 	struct child_sa *child = child_sa_new(ike);
 	child_set_conn(child, c);
-	child->logger.client = NULL;
+	child->logger.client = client;
 	ip_selector l, r;
 	conn_selectors(c, &ike->local.addr, &ike->remote.addr, &l, &r);
 	child_set_sel(child, &l, &r);
@@ -1037,6 +1061,7 @@ static void child_new_initiate(struct ike_sa *ike, struct connection *c)
 	if (d != NULL) {
 		llog(&child->logger, LOG_SEV_ERROR, "cannot create Child SA: %s", diag_str(d));
 		diag_free(&d);
+		child_new_whack(child, CTL_RC_FATAL);
 		child_sa_delete(child);
 		child_new_kick(ike);
 		return;
@@ -1078,23 +1103,35 @@ void child_new_kick(struct ike_sa *ike)
 			return;
 		}
 		unsigned long serial = p->conn_serial[0];
+		struct log_client *client = p->client[0];
 		memmove(&p->conn_serial[0], &p->conn_serial[1], (p->n - 1) * sizeof(p->conn_serial[0]));
+		memmove(&p->client[0], &p->client[1], (p->n - 1) * sizeof(p->client[0]));
 		p->n--;
 		struct connection *c = conn_by_serial(serial);
-		if (c == NULL)
-			continue;	/* deleted meanwhile */
-		child_new_initiate(ike, c);
+		if (c == NULL) {
+			/* deleted meanwhile */
+			if (client != NULL && ike->eng->ops->whack_done != NULL)
+				ike->eng->ops->whack_done(ike->eng->ctx, client, CTL_RC_UNKNOWN_NAME);
+			continue;
+		}
+		child_new_initiate(ike, c, client);
 		return;
 	}
 }
 
 void child_new_forget(struct ike_sa *ike)
 {
+	/* a new Child SA in flight goes with the IKE SA: its whack hears */
+	for (struct child_sa *c = ike->children; c != NULL; c = c->sibling_next)
+		child_new_whack(c, CTL_RC_FATAL);
 	struct child_pending *p = ike->pending;
 	if (p == NULL)
 		return;
 	if (p->timer != NULL)
 		ike->eng->ops->timer_cancel(ike->eng->ctx, p->timer);
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->client[i] != NULL && ike->eng->ops->whack_done != NULL)
+			ike->eng->ops->whack_done(ike->eng->ctx, p->client[i], CTL_RC_FATAL);
 	free(p);
 	ike->pending = NULL;
 }
@@ -1120,18 +1157,18 @@ static struct ike_sa *family_ike(struct ikev2_engine *e, const struct connection
 	return found;
 }
 
-bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client)
+int child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client)
 {
 	struct ike_sa *ike = family_ike(e, c);
 	if (ike == NULL)
-		return false;
+		return 0;
 	struct logger lg = c->logger;
 	lg.client = client;
 	for (struct child_sa *ch = ike->children; ch != NULL; ch = ch->sibling_next) {
 		if (ch->conn == c) {
 			llog(&lg, LOG_SEV_INFO, "Child SA #%lu using IKE SA #%lu is already %s", ch->serial,
 			     ike->serial, ch->state == ESTABLISHED_CHILD_SA ? "established" : "being negotiated");
-			return true;
+			return 1;
 		}
 	}
 	struct child_pending *p = ike->pending;
@@ -1142,12 +1179,13 @@ bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_cl
 	}
 	for (unsigned i = 0; i < p->n; i++)
 		if (p->conn_serial[i] == c->serial)
-			return true;	/* queued already */
+			return 1;	/* queued already */
 	if (p->n == sizeof(p->conn_serial) / sizeof(p->conn_serial[0])) {
 		llog(&lg, LOG_SEV_ERROR, "cannot queue Child SA: IKE SA #%lu has %u waiting", ike->serial,
 		     p->n);
-		return true;
+		return 1;
 	}
+	p->client[p->n] = client;
 	p->conn_serial[p->n++] = c->serial;
 	if (ike->state != ESTABLISHED_IKE_SA) {
 		LLOG_JAMBUF(&lg, LOG_SEV_INFO, b) {
@@ -1156,6 +1194,6 @@ bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_cl
 			jam_address(b, &ike->remote.addr);
 		}
 	}
-	child_new_kick(ike);
-	return true;
+	child_new_kick(ike);	/* may start it now, and use CLIENT */
+	return client != NULL ? IKEV2_INITIATE_STARTED : 1;
 }

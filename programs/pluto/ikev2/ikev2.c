@@ -504,8 +504,9 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 	}
 	free(v);
 	/* a leftsubnets= sibling's IKE SA: a Child SA over it (CREATE_CHILD_SA) */
-	if (child_new_queue(e, c, client))
-		return CTL_RC_OK;
+	int queued = child_new_queue(e, c, client);
+	if (queued != 0)
+		return queued == IKEV2_INITIATE_STARTED ? IKEV2_INITIATE_STARTED : CTL_RC_OK;
 	ip_endpoint local = { .addr = conn_this(c)->host, .port = 500 };
 	ip_endpoint remote = { .addr = that->host, .port = 500 };
 	struct ike_sa *ike = ike_sa_new(e, c, true, &local, &remote);

@@ -190,9 +190,11 @@ struct connection *ts_find_conn(struct ike_sa *ike, const struct ike_ts_payload 
 				ip_selector *remote);
 
 /* ---- create_child_sa.c ---- */
-/* initiator: a new Child SA for C over IKE (now or when IKE is free);
- * true when queued (C has a family sibling's IKE SA to use) */
-bool child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client);
+/* initiator: a new Child SA for C over a family sibling's IKE SA (now or
+ * when it is free): 0 when there is none, 1 when handled (CLIENT not
+ * kept), IKEV2_INITIATE_STARTED when CLIENT is kept until the Child SA is
+ * up or failed */
+int child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client);
 /* IKE is established / finished an exchange: start the next queued one */
 void child_new_kick(struct ike_sa *ike);
 void child_new_forget(struct ike_sa *ike);	/* IKE goes */

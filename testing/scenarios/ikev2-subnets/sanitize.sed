@@ -9,3 +9,4 @@ s/(ESPin|ESPout|in|out)=[1-9][0-9]*B/\1=NB/g
 # the family's Child SAs are rekeyed in the order their timers (and a busy
 # IKE SA's retries) allow: at `ipsec down` the members' new serials vary
 s/^"family\/[12]x[12]" #[0-9]+: ESP traffic information: .*/"family\/LxR" #N: ESP traffic information: in=NB out=NB/
+s/^("family\/[12]x[12]") #[0-9]+: (sent INFORMATIONAL request to delete Child SA)/\1 #N: \2/

@@ -59,6 +59,16 @@ children() {
     done
     return 1
 }
+# children_exactly HOST N : HOST lists exactly N Child SAs (within 5 s)
+children_exactly() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ "$(ip netns exec "$1" "$IPSEC" $(host_opts "$1" | tr '\0' ' ') trafficstatus | grep -c '^#')" -eq "$2" ] &&
+            return 0
+        sleep 0.1
+    done
+    return 1
+}
 empty() {   # empty HOST : no XFRM state and no policy but the IKE bypass (5 s)
     local i
     for ((i = 0; i < 50; i++)); do
@@ -174,6 +184,14 @@ for src in 10.0.1.1 10.0.11.1; do
     done
 done
 check "family: still one IKE SA on west" test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
+note "one member down and up again: its Child SA only, over the family's IKE SA"
+run west ipsec down family/2x1
+check "family: 2x1 down: three Child SAs left on west" children_exactly west 3
+run west ipsec up family/2x1
+check "family: 2x1 up again: exit 0" test $? -eq 0
+check "family: 2x1 up again: ping 10.0.11.1 -> 10.0.2.1" ping_from 10.0.11.1 10.0.2.1
+check "family: 2x1 up again: still one IKE SA on west" \
+    test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
 run west ipsec down family
 check "family: west clean after down" empty west
 check "family: east clean after down" empty east
