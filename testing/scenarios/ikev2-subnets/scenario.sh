@@ -158,6 +158,7 @@ check "family: every east ESP state counted traffic" all_counted east 8
 run west ipsec trafficstatus
 run west ipsec showstates
 run east ipsec trafficstatus
+run east ipsec trafficstatus family
 check "family: one IKE SA on west" test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
 check "family: three CREATE_CHILD_SA on west" \
     test "$(grep -c '"family/[12]x[12]" #[0-9]*: sent CREATE_CHILD_SA request to create Child SA using IKE SA #' "$T/west/pluto.log")" -eq 3
