@@ -31,6 +31,7 @@
 #include "ctl/ctl_server.h"
 #include "ikev2/pluto_ikev2.h"
 #include "kernel/kernel.h"
+#include "kernel/kernel_route.h"
 #include "log/sinks.h"
 #include "pluto.h"
 #include "server/caps.h"
@@ -430,6 +431,7 @@ int main(int argc, char **argv)
 	loop_notify_stopping();
 	route_shutdown();	/* before the SAs go: no trap comes back */
 	pluto_ikev2_stop();
+	kernel_route_flush(&global_logger);	/* mtu= routes the SAs left */
 	connection_free_hook = NULL;
 	conn_table_clear();
 	kernel_shutdown(&global_logger);

@@ -18,6 +18,7 @@
 #include "ikev2/internal.h"
 #include "kernel/kernel.h"
 #include "kernel/kernel_expire.h"
+#include "kernel/kernel_route.h"
 #include "pluto.h"
 #include "server/iface.h"
 #include "server/loop.h"
@@ -367,6 +368,13 @@ static diag_t k_add_policies(void *ctx, const ip_selector *local_client, const i
 		}
 	}
 	route_policies_added(reqid, &local_client->subnet, &remote_client->subnet);
+	/* mtu=: a route for the remote client subnet (kernel/kernel_route.h) */
+	const struct connection *c = transport ? NULL : route_find_reqid(reqid);
+	if (c != NULL && c->config != NULL && c->config->mtu != 0) {
+		diag_t d = kernel_route_add(&remote_client->subnet, remote, c->config->mtu, &c->logger);
+		if (d != NULL)
+			llog_diag(&c->logger, LOG_SEV_WARNING, &d, "mtu=%u", c->config->mtu);
+	}
 	return NULL;
 }
 
@@ -378,7 +386,7 @@ static diag_t k_del_policies(void *ctx, const ip_selector *local_client, const i
 	policy_ids(local_client, remote_client, ids);
 	/* a routed connection's trap replaced the outbound policy */
 	bool trapped = route_policies_removing(reqid, &local_client->subnet, &remote_client->subnet);
-	diag_t first = NULL;
+	diag_t first = kernel_route_del(&remote_client->subnet, &global_logger);
 	for (unsigned i = trapped ? 1 : 0; i < 3; i++) {
 		diag_t d = kernel_del_policy(&ids[i], &global_logger);
 		/* transport mode has no fwd policy */
