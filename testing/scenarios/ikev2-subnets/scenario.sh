@@ -159,6 +159,10 @@ run west ipsec trafficstatus
 run west ipsec showstates
 run east ipsec trafficstatus
 run east ipsec trafficstatus family
+check "family: ipsec status lists the four members" \
+    test "$(ip netns exec west "$IPSEC" $(host_opts west | tr '\0' ' ') status | grep -o '"family/[12]x[12]"' | sort -u | wc -l)" -eq 4
+check "family: connectionstatus of the alias shows the four members" \
+    test "$(ip netns exec west "$IPSEC" $(host_opts west | tr '\0' ' ') connectionstatus family | grep -o '"family/[12]x[12]"' | sort -u | wc -l)" -eq 4
 check "family: one IKE SA on west" test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
 check "family: three CREATE_CHILD_SA on west" \
     test "$(grep -c '"family/[12]x[12]" #[0-9]*: sent CREATE_CHILD_SA request to create Child SA using IKE SA #' "$T/west/pluto.log")" -eq 3
