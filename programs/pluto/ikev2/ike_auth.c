@@ -1002,7 +1002,8 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 	 * narrowed to ours with narrowing=yes (RFC 7296 2.9) */
 	ip_selector nl, nr;
 	bool narrowing = conn_narrowing(ike->conn);
-	enum ts_fit fit = ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, narrowing, &nl, &nr);
+	enum ts_fit fit = conn_fit_request(ike->conn, &ike->local.addr, &ike->remote.addr, &tsi->u.ts,
+					   &tsr->u.ts, &nl, &nr);
 	if (fit == TS_FIT_NONE) {
 		bool wider = !narrowing && ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, true,
 							  &nl, &nr) != TS_FIT_NONE;
@@ -1022,6 +1023,7 @@ static uint16_t responder_child(struct ike_sa *ike, const struct ike_message *m,
 		return v2N_TS_UNACCEPTABLE;
 	}
 	if (fit == TS_FIT_NARROWED) {
+		child_set_sel(child, &nl, &nr);	/* a %any port took the proposed one */
 		LLOG_JAMBUF(&child->logger, LOG_SEV_INFO, b) {
 			jam_str(b, "narrowing the initiator's traffic selectors ");
 			jam_ts_payloads(b, &tsi->u.ts, &tsr->u.ts);
@@ -1076,10 +1078,9 @@ ts:;
 	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
 	if (tsi == NULL || tsr == NULL)
 		return true;
-	ip_selector local, remote, nl, nr;
-	conn_selectors(c, &ike->local.addr, &ike->remote.addr, &local, &remote);
+	ip_selector nl, nr;
 	bool transport = c->config != NULL && c->config->type == CONN_TYPE_TRANSPORT;
-	return ts_fit_request(&tsi->u.ts, &tsr->u.ts, &local, &remote, conn_narrowing(c), &nl, &nr) != TS_FIT_NONE &&
+	return conn_fit_request(c, &ike->local.addr, &ike->remote.addr, &tsi->u.ts, &tsr->u.ts, &nl, &nr) != TS_FIT_NONE &&
 	       transport == (ike_message_get_notify(m, v2N_USE_TRANSPORT_MODE) != NULL);
 }
 

@@ -176,6 +176,12 @@ void put_ts_payloads(struct ike_builder *b, const ip_selector *tsi, const ip_sel
 enum ts_fit ts_fit_request(const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr,
 			   const ip_selector *local, const ip_selector *remote, bool narrowing,
 			   ip_selector *out_local, ip_selector *out_remote);
+/* responder: C's selectors (narrowing=, a PROTO/%any end taking the
+ * proposed port) against the initiator's TSi/TSr */
+enum ts_fit conn_fit_request(const struct connection *c, const ip_address *local_host,
+			     const ip_address *remote_host, const struct ike_ts_payload *tsi,
+			     const struct ike_ts_payload *tsr, ip_selector *out_local,
+			     ip_selector *out_remote);
 /* initiator: the responder's answer against what we proposed */
 enum ts_fit ts_fit_response(const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr,
 			    const ip_selector *local, const ip_selector *remote, bool narrowing,

@@ -131,6 +131,58 @@ enum ts_fit ts_fit_response(const struct ike_ts_payload *tsi, const struct ike_t
 	return fi == TS_FIT_EXACT && fr == TS_FIT_EXACT ? TS_FIT_EXACT : TS_FIT_NARROWED;
 }
 
+/* the single port of the first range of P with protocol PROTO, 0: none */
+static unsigned single_ports(const struct ike_ts_payload *p, uint8_t proto, uint16_t *ports,
+			     unsigned max)
+{
+	ip_ts r[IKE_MAX_TS];
+	unsigned n = ranges(p, r, IKE_MAX_TS), k = 0;
+	for (unsigned i = 0; i < n && k < max; i++)
+		if (r[i].ipproto == proto && r[i].start_port == r[i].end_port && r[i].start_port != 0)
+			ports[k++] = r[i].start_port;
+	return k;
+}
+
+enum ts_fit conn_fit_request(const struct connection *c, const ip_address *local_host,
+			     const ip_address *remote_host, const struct ike_ts_payload *tsi,
+			     const struct ike_ts_payload *tsr, ip_selector *out_local,
+			     ip_selector *out_remote)
+{
+	ip_selector l, r;
+	conn_selectors(c, local_host, remote_host, &l, &r);
+	bool narrowing = conn_narrowing(c);
+	enum ts_fit f = ts_fit_request(tsi, tsr, &l, &r, narrowing, out_local, out_remote);
+	if (f != TS_FIT_NONE || l.ipproto == 0)
+		return f;
+	/*
+	 * leftprotoport=PROTO/%any (L2TP's rightprotoport=17/%any): that end
+	 * takes whichever single port the initiator proposes for it.
+	 */
+	const struct conn_end *lc = conn_this(c)->config, *rc = conn_that(c)->config;
+	bool l_any = lc != NULL && lc->protoport_any_port, r_any = rc != NULL && rc->protoport_any_port;
+	if (!l_any && !r_any)
+		return f;
+	uint16_t lp[IKE_MAX_TS], rp[IKE_MAX_TS];
+	unsigned nl = 1, nr = 1;
+	lp[0] = l.port;
+	rp[0] = r.port;
+	if (l_any)
+		nl = single_ports(tsr, l.ipproto, lp, IKE_MAX_TS);	/* TSr: our side */
+	if (r_any)
+		nr = single_ports(tsi, r.ipproto, rp, IKE_MAX_TS);
+	for (unsigned i = 0; i < nl; i++) {
+		for (unsigned j = 0; j < nr; j++) {
+			ip_selector l2 = l, r2 = r;
+			l2.port = lp[i];
+			r2.port = rp[j];
+			f = ts_fit_request(tsi, tsr, &l2, &r2, narrowing, out_local, out_remote);
+			if (f != TS_FIT_NONE)
+				return TS_FIT_NARROWED;
+		}
+	}
+	return TS_FIT_NONE;
+}
+
 void jam_ts_payloads(struct jambuf *b, const struct ike_ts_payload *tsi,
 		     const struct ike_ts_payload *tsr)
 {
@@ -179,9 +231,9 @@ struct connection *ts_find_conn(struct ike_sa *ike, const struct ike_ts_payload 
 	bool own_done = false;
 	while (c != NULL) {
 		if ((c != ike->conn || !own_done) && conn_shares_ike(ike, c)) {
-			ip_selector l, r, fl, fr;
-			conn_selectors(c, &ike->local.addr, &ike->remote.addr, &l, &r);
-			enum ts_fit f = ts_fit_request(tsi, tsr, &l, &r, conn_narrowing(c), &fl, &fr);
+			ip_selector fl, fr;
+			enum ts_fit f = conn_fit_request(c, &ike->local.addr, &ike->remote.addr, tsi, tsr,
+							 &fl, &fr);
 			/* an exact fit wins; of narrowed ones the first */
 			if (f > TS_FIT_NONE && (best == NULL || (f == TS_FIT_EXACT && best_fit != TS_FIT_EXACT))) {
 				best = c;

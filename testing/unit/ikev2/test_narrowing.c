@@ -151,6 +151,30 @@ static void test_protoport_narrowed(void **state)
 	expect_child(&east, "10.0.2.0/24/ICMP/0", "10.0.1.0/24/ICMP/0");
 }
 
+static void test_protoport_any_port(void **state)
+{
+	(void)state;
+	/* L2TP style: east takes whichever UDP port west proposes for its end
+	 * (leftprotoport=17/%any), without narrowing=yes */
+	struct setup s = { .west_conf = "\tleftprotoport=udp/4500\n\trightprotoport=udp/1701\n",
+			   .east_conf = "\tleftprotoport=17/%any\n\trightprotoport=udp/1701\n" };
+	setup_peers(&s);
+	initiate(false);
+	pump();
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_child(&west, "10.0.1.0/24/UDP/4500", "10.0.2.0/24/UDP/1701");
+	expect_child(&east, "10.0.2.0/24/UDP/1701", "10.0.1.0/24/UDP/4500");
+	/* a fixed port on east's side is not %any: another port is refused */
+	teardown(NULL);
+	struct setup s2 = { .west_conf = "\tleftprotoport=udp/4500\n\trightprotoport=udp/1702\n",
+			    .east_conf = "\tleftprotoport=17/%any\n\trightprotoport=udp/1701\n" };
+	setup_peers(&s2);
+	initiate(false);
+	pump();
+	expect_log("responding with TS_UNACCEPTABLE");
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+}
+
 int main(void)
 {
 	if (NSS_NoDB_Init(NULL) != SECSuccess) {
@@ -166,6 +190,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_protoport, teardown),
 		cmocka_unit_test_teardown(test_protoport_mismatch, teardown),
 		cmocka_unit_test_teardown(test_protoport_narrowed, teardown),
+		cmocka_unit_test_teardown(test_protoport_any_port, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
