@@ -315,6 +315,47 @@ static void test_delete_from_initiator(void **state)
 	assert_int_equal(west.policies + east.policies, 0);
 }
 
+/* the PSK Key Pad key is kept per secret (ikev2/psk_cache.c): secrets
+ * reloaded with another PSK are used at once, and the old one no more */
+static void set_psk(struct peer *p, const char *psk)
+{
+	char text[256];
+	snprintf(text, sizeof(text), "@west @east : PSK \"%s\"\n", psk);
+	secrets_free(&p->secrets);
+	secrets_parse_buffer(p->name, text, strlen(text), &p->secrets);
+}
+
+static void test_psk_reloaded(void **state)
+{
+	(void)state;
+	struct setup s = { 0 };
+	establish(&s, NULL);	/* the default PSK, now in both caches */
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
+	/* east reloads another PSK: the cached one must not answer for it */
+	set_psk(&east, "the-new-secret-of-east");
+	for (unsigned i = 0; i < nr_lines; i++)
+		free(lines[i]);
+	nr_lines = 0;
+	west.whack_done = false;
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	expect_log("authentication of the initiator using authby=secret failed: AUTH payload does not match (pre-shared key mismatch?)");
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(west.e->sas.nr_ike + east.e->sas.nr_ike, 0);
+	/* west reloads it too: up again */
+	set_psk(&west, "the-new-secret-of-east");
+	west.whack_done = false;
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	assert_int_equal(west.e->sas.nr_ike_established, 1);
+	assert_int_equal(east.e->sas.nr_ike_established, 1);
+}
+
 static void test_delete_from_responder(void **state)
 {
 	(void)state;
@@ -788,6 +829,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_duplicate_request, teardown),
 		cmocka_unit_test_teardown(test_duplicate_init_request, teardown),
 		cmocka_unit_test_teardown(test_delete_from_initiator, teardown),
+		cmocka_unit_test_teardown(test_psk_reloaded, teardown),
 		cmocka_unit_test_teardown(test_delete_from_responder, teardown),
 		cmocka_unit_test_teardown(test_childless, teardown),
 		cmocka_unit_test_teardown(test_kernel_refuses_esp_initiator, teardown),
