@@ -360,7 +360,7 @@ row5() {
     printf '| %s | %s / %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
         "$(awk -v a="$cw" -v b="$ce" 'BEGIN { print int((a < b ? a : b) / 2) }')" "$n" \
         "$tw" "$te" "$(g $k installs_per_s)" \
-        "$(g $k west_cpu_s)" "$(g $k east_cpu_s)" "$growth"
+        "$(g $k west_cpu_s)" "$(g $k east_cpu_s) ($(awk -v c="$(g $k east_cpu_s)" -v n="$n" 'BEGIN { if (n > 0 && c != "n/a") printf "%.1f", c * 1000 / n; else print "n/a" }'))" "$growth"
 }
 
 {
@@ -489,7 +489,7 @@ from starting west's daemon; each pair gets ${TUNNEL_LIMIT:-300} s.  Guest run t
 System calls cost ~67x and fork+exec ~20x what they cost on the host, so the absolute figures
 are UML's; compare the daemons with each other, in this run.
 
-| gateways (same daemon both sides) | tunnels passing traffic / conns | all 4N XFRM states s | all tunnels pass traffic s | XFRM states/s (west) | west CPU s | east CPU s | east RSS KiB / tunnel |
+| gateways (same daemon both sides) | tunnels passing traffic / conns | all 4N XFRM states s | all tunnels pass traffic s | XFRM states/s (west) | west CPU s | east CPU s (ms / tunnel) | east RSS KiB / tunnel |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 $(row5 "tern pluto" tern)
 $(row5 "strongSwan charon" charon)
@@ -499,7 +499,7 @@ $(row5 "Libreswan 4.10 pluto" libreswan)
 - *all 4N XFRM states*: when both gateways held 2 states per tunnel (\`ip xfrm state count\`, polled every 0.5 s, each poll itself slow in UML).
 - *all tunnels pass traffic*: when every state of every tunnel had counted the echo and its reply (\`ip -s xfrm state\`).
 - *XFRM states/s*: states added on west between the first and the last one seen, per second: the kernel programming rate the daemon achieved (tern: one netlink request per state and policy).
-- *CPU s*: utime+stime of each daemon process over the run (east: from west's start); *east RSS*: growth of east's resident set per tunnel (IKE SA + Child SA, responder).
+- *CPU s*: utime+stime of each daemon process over the run (east: from west's start); east's per tunnel is the responder's CPU for one IKE SA with its Child SA in UML (item 1 "with a Child SA inside UML"; UML's slow system calls included); *east RSS*: growth of east's resident set per tunnel (IKE SA + Child SA, responder).
 
 EOF
 cat "$TOP/testing/bench/notes.md"
