@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tern/conf.h"
+#include "tern/humber.h"
 #include "conn/connections.h"
 #include "conn/route.h"
 #include "conn/show.h"
@@ -259,14 +260,11 @@ void show_connection(struct show *s, const struct connection *c)
 		jam_seconds(b, cc->ikelifetime_ms);
 		jam_str(b, "; ipsec_life: ");
 		jam_seconds(b, cc->ipsec_lifetime_ms);
-		if (cc->ipsec_max_bytes != 0)
-			jam(b, "; ipsec_max_bytes: %lluB", (unsigned long long)cc->ipsec_max_bytes);
-		else
-			jam_str(b, "; ipsec_max_bytes: 2^63B");
-		if (cc->ipsec_max_packets != 0)
-			jam(b, "; ipsec_max_packets: %llu", (unsigned long long)cc->ipsec_max_packets);
-		else
-			jam_str(b, "; ipsec_max_packets: 2^63");
+		jam_str(b, "; ipsec_max_bytes: ");
+		jam_humber_max(b, cc->ipsec_max_bytes != 0 ? cc->ipsec_max_bytes : HUMBER_MAX_OPERATIONS);
+		jam_char(b, 'B');
+		jam_str(b, "; ipsec_max_packets: ");
+		jam_humber_max(b, cc->ipsec_max_packets != 0 ? cc->ipsec_max_packets : HUMBER_MAX_OPERATIONS);
 		jam(b, "; replay_window: %u; rekey_margin: ", cc->replay_window);
 		jam_seconds(b, cc->rekeymargin_ms);
 		jam(b, "; rekey_fuzz: %u%%;", cc->rekeyfuzz_percent);

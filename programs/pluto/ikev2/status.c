@@ -12,8 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tern/humber.h"
 #include "conn/show.h"
 #include "ikev2/internal.h"
+
+/* the connection's ipsec-max-bytes=, 2^63 when unset (Libreswan's default) */
+static uint64_t max_bytes(const struct child_sa *c)
+{
+	const struct conn_config *cc = c->conn->config;
+	return cc != NULL && cc->ipsec_max_bytes != 0 ? cc->ipsec_max_bytes : HUMBER_MAX_OPERATIONS;
+}
 
 static void refresh_counters(struct ikev2_engine *e, struct child_sa *c)
 {
@@ -58,12 +66,16 @@ void ikev2_show_states(struct ikev2_engine *e, struct show *s)
 		refresh_counters(e, c);
 		address_buf lb, rb;
 		const char *mode = c->transport ? "tra" : "tun";
-		show_line(s, "#%lu: \"%s\" esp.%x@%s esp.%x@%s %s.0@%s %s.0@%s Traffic: ESPin=%lluB ESPout=%lluB ESPmax=2^63B",
-			  c->serial, c->conn->name, c->spi_out, str_address(&c->ike->remote.addr, &rb),
-			  c->spi_in, str_address(&c->ike->local.addr, &lb), mode,
-			  str_address(&c->ike->remote.addr, &rb), mode,
-			  str_address(&c->ike->local.addr, &lb), (unsigned long long)c->in_bytes,
-			  (unsigned long long)c->out_bytes);
+		char a[2048];
+		struct jambuf b = jambuf_init(a, sizeof(a));
+		jam(&b, "#%lu: \"%s\" esp.%x@%s esp.%x@%s %s.0@%s %s.0@%s Traffic: ESPin=%lluB ESPout=%lluB ESPmax=",
+		    c->serial, c->conn->name, c->spi_out, str_address(&c->ike->remote.addr, &rb),
+		    c->spi_in, str_address(&c->ike->local.addr, &lb), mode,
+		    str_address(&c->ike->remote.addr, &rb), mode, str_address(&c->ike->local.addr, &lb),
+		    (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes);
+		jam_humber_max(&b, max_bytes(c));
+		jam_char(&b, 'B');
+		show_jambuf(s, &b);
 	}
 	free(ikes);
 	free(children);
@@ -81,10 +93,15 @@ void ikev2_show_traffic(struct ikev2_engine *e, struct show *s, const char *name
 			continue;
 		refresh_counters(e, c);
 		id_buf ib;
-		show_line(s, "#%lu: \"%s\", type=ESP, add_time=%llu, inBytes=%llu, outBytes=%llu, maxBytes=2^63B, id='%s'",
-			  c->serial, c->conn->name, (unsigned long long)c->add_time,
-			  (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes,
-			  str_id(&c->ike->peer_id, &ib));
+		char a[2048];
+		struct jambuf b = jambuf_init(a, sizeof(a));
+		jam(&b, "#%lu: \"%s\", type=ESP, add_time=%llu, inBytes=%llu, outBytes=%llu, maxBytes=",
+		    c->serial, c->conn->name, (unsigned long long)c->add_time,
+		    (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes);
+		/* ipsec-max-bytes= as Libreswan 5 prints it: "2^63" (the default), "976Ki" ... */
+		jam_humber_max(&b, max_bytes(c));
+		jam(&b, "B, id='%s'", str_id(&c->ike->peer_id, &ib));
+		show_jambuf(s, &b);
 	}
 	free(children);
 }

@@ -82,6 +82,28 @@ static const char west_east[] =
 	"\tauthby=secret\n"
 	"\tauto=add\n";
 
+/* ipsec-max-bytes=/ipsec-max-packets= as Libreswan 5 prints them (binary
+ * prefixes, truncated; 2^63 for the default, see test_west_east) */
+static void test_max_bytes(void **state)
+{
+	(void)state;
+	struct ipsec_conf *conf = parse("conn limited\n"
+					"\tleft=192.0.2.1\n"
+					"\tright=192.0.2.2\n"
+					"\tauthby=secret\n"
+					"\tipsec-max-bytes=1000000\n"
+					"\tipsec-max-packets=5000\n"
+					"\tauto=add\n");
+	struct connection *c = build(conf, "limited");
+	ipsec_conf_free(&conf);
+	struct lines l = { 0 };
+	struct show s = { collect, &l };
+	show_connection(&s, c);
+	assert_has_line(&l, "\"limited\":   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: 976KiB; ipsec_max_packets: 4Ki; replay_window: 128; rekey_margin: 540s; rekey_fuzz: 100%;");
+	lines_free(&l);
+	connection_free(&c);
+}
+
 static void test_west_east(void **state)
 {
 	(void)state;
@@ -188,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_west_east),
+		cmocka_unit_test(test_max_bytes),
 		cmocka_unit_test(test_road),
 		cmocka_unit_test(test_connection_list),
 	};
