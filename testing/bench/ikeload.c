@@ -19,6 +19,18 @@
  * to key generation; the responder generates a fresh one per IKE SA as
  * usual.  --fresh-ke turns reuse off.
  *
+ * With --nssdb DIR --cert NICK --ca NICK it authenticates with the
+ * certificate NICK and its private key from the NSS db DIR instead of the
+ * PSK: IKE_SA_INIT carries SIGNATURE_HASH_ALGORITHMS (SHA2-256/384/512),
+ * IKE_AUTH carries IDi, CERT (X.509 signature), CERTREQ (SHA-1 of CA
+ * NICK's SubjectPublicKeyInfo) and an AUTH of method 14 (RFC 7427) with
+ * RSASSA-PSS SHA2-256 (--sig pkcs1: RSA PKCS#1 v1.5 with SHA2-256;
+ * --sig sha1: method 1, RSA PKCS#1 v1.5 with SHA1).  The responder's
+ * answer must carry its certificate (CERT): the certificate is checked
+ * to be signed by the CA (once: later IKE SAs compare its octets with the
+ * one checked) and the responder's AUTH (method 1 or 14, whatever the
+ * responder chose) is verified with its public key for every IKE SA.
+ *
  * Output: one line "ikeload: key=value ..." (parsed by run.sh), errors on
  * stderr.  Exit status 0 when every IKE SA was established.
  */
@@ -36,7 +48,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cert.h>
+#include <pk11pub.h>
+
 #include "tern/crypto.h"
+#include "tern/crypto_sig.h"
 #include "tern/ike.h"
 #include "tern/ike_proposal.h"
 
@@ -75,6 +91,7 @@ static struct {
 	const char *psk, *id_i, *id_r;
 	int pid;
 	bool fresh_ke, verbose;
+	const char *nssdb, *cert, *ca, *sig;
 } opt = {
 	.local = "192.0.2.1", .remote = "192.0.2.2", .remote_port = 500, .base_port = 20000,
 	.nr_ports = 16, .window = 32, .n = 1000, .tries = 4, .timeout = 2.0,
@@ -84,6 +101,7 @@ static struct {
 
 static struct {
 	unsigned started, established, failed, cookies, retransmits, invalid, inflight;
+	unsigned peer_cert_checks;
 	unsigned long bytes_out;
 } st;
 
@@ -100,6 +118,15 @@ static struct crypto_ke_secret *shared_ke;
 static PK11SymKey *psk_key;
 static uint8_t idi_body[4 + 256], idr_expect[4 + 256];
 static size_t idi_body_len, idr_expect_len;
+/* --cert */
+static SECKEYPrivateKey *my_key;
+static CERTCertificate *my_cert, *ca_cert;
+static enum ikev2_auth_method my_method;
+static const struct crypto_sig_alg *my_alg;
+static uint8_t certreq_hash[20];
+static uint8_t *peer_der;		/* the responder's certificate, checked */
+static size_t peer_der_len;
+static SECKEYPublicKey *peer_key;
 
 static double now(void)
 {
@@ -228,6 +255,17 @@ static void send_init(struct isa *s)
 			       hash, sizeof(hash));
 	}
 	ike_put_notify(&b, 0, NULL, 0, v2N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+	if (my_key != NULL) {
+		uint8_t hashes[CRYPTO_HASH_NOTIFY_MAX];
+		size_t hl;
+		diag_t dh = crypto_hash_notify_encode(CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_256) |
+						      CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_384) |
+						      CRYPTO_HASH_BIT(IKEv2_HASH_SHA2_512),
+						      hashes, sizeof(hashes), &hl);
+		if (dh != NULL)
+			die_diag("SIGNATURE_HASH_ALGORITHMS", dh);
+		ike_put_notify(&b, 0, NULL, 0, v2N_SIGNATURE_HASH_ALGORITHMS, hashes, hl);
+	}
 	size_t len;
 	diag_t d = ike_builder_finish(&b, &len);
 	if (d != NULL)
@@ -273,6 +311,59 @@ static diag_t psk_auth(const struct isa *s, bool initiator, struct ike_span id_b
 				  CRYPTO_CSPAN(maced, prf->out_size), out, prf->out_size)
 		: crypto_psk_auth(prf, psk_key, CRYPTO_CSPAN(msg, msg_len), CRYPTO_CSPAN(s->ni, NONCE_LEN),
 				  CRYPTO_CSPAN(maced, prf->out_size), out, prf->out_size);
+}
+
+/* the signed octets of RFC 7296 2.15: RealMessage | Nonce | MACedIDFor */
+static diag_t sig_octets(const struct isa *s, bool initiator, struct ike_span id_body,
+			 uint8_t *maced, struct crypto_cspan spans[3])
+{
+	diag_t d = crypto_maced_id(prf, initiator ? s->keys.sk_pi : s->keys.sk_pr,
+				   CRYPTO_CSPAN(id_body.ptr, id_body.len), maced, prf->out_size);
+	if (d != NULL)
+		return d;
+	spans[0] = initiator ? CRYPTO_CSPAN(s->init_i, s->init_i_len) : CRYPTO_CSPAN(s->init_r, s->init_r_len);
+	spans[1] = initiator ? CRYPTO_CSPAN(s->nr, s->nr_len) : CRYPTO_CSPAN(s->ni, NONCE_LEN);
+	spans[2] = CRYPTO_CSPAN(maced, prf->out_size);
+	return NULL;
+}
+
+/* the responder's certificate: checked against the CA the first time (and
+ * whenever it changes), its public key kept */
+static diag_t peer_cert_key(const struct ike_message *m, SECKEYPublicKey **key)
+{
+	const struct ike_payload *c = ike_message_get(m, IKEv2_NP_CERT);
+	if (c == NULL)
+		return diag("IKE_AUTH response has no CERT");
+	if (c->u.cert.encoding != IKEv2_CERT_X509_SIGNATURE)
+		return diag("CERT encoding %u is not X.509 signature", c->u.cert.encoding);
+	if (peer_der != NULL && c->u.cert.data.len == peer_der_len &&
+	    memcmp(c->u.cert.data.ptr, peer_der, peer_der_len) == 0) {
+		*key = peer_key;
+		return NULL;
+	}
+	SECItem der = { siDERCertBuffer, (unsigned char *)c->u.cert.data.ptr, (unsigned)c->u.cert.data.len };
+	CERTCertificate *cert = CERT_NewTempCertificate(CERT_GetDefaultCertDB(), &der, NULL, PR_FALSE, PR_TRUE);
+	if (cert == NULL)
+		return diag("responder's CERT does not decode (NSS error %d)", PORT_GetError());
+	diag_t d = NULL;
+	if (CERT_VerifySignedData(&cert->signatureWrap, ca_cert, PR_Now(), NULL) != SECSuccess)
+		d = diag("responder's certificate is not signed by CA '%s' (NSS error %d)", opt.ca,
+			 PORT_GetError());
+	SECKEYPublicKey *pk = d == NULL ? CERT_ExtractPublicKey(cert) : NULL;
+	if (d == NULL && pk == NULL)
+		d = diag("responder's certificate: no public key");
+	CERT_DestroyCertificate(cert);
+	if (d != NULL)
+		return d;
+	free(peer_der);
+	if (peer_key != NULL)
+		SECKEY_DestroyPublicKey(peer_key);
+	peer_der = dup_bytes(c->u.cert.data.ptr, c->u.cert.data.len);
+	peer_der_len = c->u.cert.data.len;
+	peer_key = pk;
+	st.peer_cert_checks++;
+	*key = pk;
+	return NULL;
 }
 
 static void handle_init_response(struct isa *s, struct ike_message *m, const uint8_t *pkt, size_t len)
@@ -355,9 +446,19 @@ static void handle_init_response(struct isa *s, struct ike_message *m, const uin
 		diag_free(&d);
 		return;
 	}
-	/* IKE_AUTH: SK{IDi, AUTH}, childless */
+	/* IKE_AUTH: SK{IDi, [CERT, CERTREQ,] AUTH}, childless */
 	uint8_t auth[CRYPTO_MAX_PRF_SIZE];
-	d = psk_auth(s, true, (struct ike_span){ idi_body, idi_body_len }, auth);
+	uint8_t *sig_auth = NULL;
+	size_t sig_auth_len = 0;
+	if (my_key == NULL) {
+		d = psk_auth(s, true, (struct ike_span){ idi_body, idi_body_len }, auth);
+	} else {
+		uint8_t maced[CRYPTO_MAX_PRF_SIZE];
+		struct crypto_cspan spans[3];
+		d = sig_octets(s, true, (struct ike_span){ idi_body, idi_body_len }, maced, spans);
+		if (d == NULL)
+			d = crypto_auth_sig_sign(my_method, my_alg, my_key, spans, 3, &sig_auth, &sig_auth_len);
+	}
 	if (d != NULL)
 		die_diag("AUTH", d);
 	uint8_t buf[PKT_MAX];
@@ -373,10 +474,25 @@ static void handle_init_response(struct isa *s, struct ike_message *m, const uin
 				 .u.id = { .type = idi_body[0],
 					   .data = { idi_body + 4, idi_body_len - 4 } } };
 	ike_put_payload(&b, &p);
-	p = (struct ike_payload){ .type = IKEv2_NP_AUTH, .known = true,
-				  .u.auth = { .method = IKEv2_AUTH_PSK,
-					      .data = { auth, prf->out_size } } };
+	if (my_key != NULL) {
+		p = (struct ike_payload){ .type = IKEv2_NP_CERT, .known = true,
+					  .u.cert = { .encoding = IKEv2_CERT_X509_SIGNATURE,
+						      .data = { my_cert->derCert.data, my_cert->derCert.len } } };
+		ike_put_payload(&b, &p);
+		p = (struct ike_payload){ .type = IKEv2_NP_CERTREQ, .known = true,
+					  .u.cert = { .encoding = IKEv2_CERT_X509_SIGNATURE,
+						      .data = { certreq_hash, sizeof(certreq_hash) } } };
+		ike_put_payload(&b, &p);
+		p = (struct ike_payload){ .type = IKEv2_NP_AUTH, .known = true,
+					  .u.auth = { .method = my_method,
+						      .data = { sig_auth, sig_auth_len } } };
+	} else {
+		p = (struct ike_payload){ .type = IKEv2_NP_AUTH, .known = true,
+					  .u.auth = { .method = IKEv2_AUTH_PSK,
+						      .data = { auth, prf->out_size } } };
+	}
 	ike_put_payload(&b, &p);
+	free(sig_auth);
 	struct ike_sk_spans sp;
 	ike_close_sk(&b, crypto_sk_block_size(s->keys.i2r), crypto_sk_icv_size(s->keys.i2r), &sp);
 	size_t out_len;
@@ -440,6 +556,26 @@ static void handle_auth_response(struct isa *s, struct ike_message *m, uint8_t *
 		sa_fail(s, "IDr is not the expected FQDN");
 		return;
 	}
+	if (my_key != NULL) {
+		SECKEYPublicKey *pk = NULL;
+		uint8_t maced[CRYPTO_MAX_PRF_SIZE];
+		struct crypto_cspan spans[3];
+		d = peer_cert_key(m, &pk);
+		if (d == NULL)
+			d = sig_octets(s, false, idr->body, maced, spans);
+		if (d == NULL)
+			d = crypto_auth_sig_verify(auth->u.auth.method, pk, spans, 3,
+						   CRYPTO_CSPAN(auth->u.auth.data.ptr, auth->u.auth.data.len),
+						   NULL);
+		if (d != NULL) {
+			sa_fail(s, diag_str(d));
+			diag_free(&d);
+			return;
+		}
+		st.established++;
+		sa_release(s);
+		return;
+	}
 	uint8_t want[CRYPTO_MAX_PRF_SIZE];
 	d = psk_auth(s, false, idr->body, want);
 	if (d != NULL)
@@ -484,7 +620,8 @@ static void usage(void)
 		"usage: ikeload [--local ADDR] [--remote ADDR] [--remote-port P] [--base-port P]\n"
 		"               [--ports K] [--window W] [-n N] [--proposal IKE=] [--psk S]\n"
 		"               [--id-i FQDN] [--id-r FQDN] [--pid PID] [--timeout S] [--tries T]\n"
-		"               [--total-timeout S] [--fresh-ke] [--verbose]\n");
+		"               [--total-timeout S] [--fresh-ke] [--verbose]\n"
+		"               [--nssdb DIR --cert NICK --ca NICK [--sig pss|pkcs1|sha1]]\n");
 	exit(2);
 }
 
@@ -501,9 +638,59 @@ static size_t fqdn_body(const char *fqdn, uint8_t *out, size_t size)
 	return n + 4;
 }
 
+static void setup_cert(void)
+{
+	char dir[1100];
+	snprintf(dir, sizeof(dir), "sql:%s", opt.nssdb);
+	if (NSS_Init(dir) != SECSuccess) {
+		fprintf(stderr, "ikeload: NSS_Init(%s) failed (NSS error %d)\n", dir, PORT_GetError());
+		exit(2);
+	}
+	my_cert = CERT_FindCertByNickname(CERT_GetDefaultCertDB(), opt.cert);
+	ca_cert = CERT_FindCertByNickname(CERT_GetDefaultCertDB(), opt.ca);
+	if (my_cert == NULL || ca_cert == NULL) {
+		fprintf(stderr, "ikeload: no certificate '%s' in %s\n", my_cert == NULL ? opt.cert : opt.ca, dir);
+		exit(2);
+	}
+	my_key = PK11_FindKeyByAnyCert(my_cert, NULL);
+	if (my_key == NULL) {
+		fprintf(stderr, "ikeload: no private key for '%s' in %s\n", opt.cert, dir);
+		exit(2);
+	}
+	if (SECKEY_GetPrivateKeyType(my_key) != rsaKey) {
+		fprintf(stderr, "ikeload: '%s' is not an RSA key\n", opt.cert);
+		exit(2);
+	}
+	const char *sig = opt.sig != NULL ? opt.sig : "pss";
+	if (strcmp(sig, "pss") == 0) {
+		my_method = IKEv2_AUTH_DIGSIG;
+		my_alg = crypto_sig_alg_find(CRYPTO_SIG_RSA_PSS, IKEv2_HASH_SHA2_256);
+	} else if (strcmp(sig, "pkcs1") == 0) {
+		my_method = IKEv2_AUTH_DIGSIG;
+		my_alg = crypto_sig_alg_find(CRYPTO_SIG_RSA_PKCS1, IKEv2_HASH_SHA2_256);
+	} else if (strcmp(sig, "sha1") == 0) {
+		my_method = IKEv2_AUTH_RSA;
+		my_alg = NULL;
+	} else {
+		usage();
+	}
+	/* CERTREQ: SHA-1 of the CA's SubjectPublicKeyInfo (RFC 7296 3.7) */
+	SECKEYPublicKey *ca_key = CERT_ExtractPublicKey(ca_cert);
+	SECItem *spki = ca_key != NULL ? SECKEY_EncodeDERSubjectPublicKeyInfo(ca_key) : NULL;
+	if (ca_key != NULL)
+		SECKEY_DestroyPublicKey(ca_key);
+	if (spki == NULL || PK11_HashBuf(SEC_OID_SHA1, certreq_hash, spki->data, (PRInt32)spki->len) != SECSuccess) {
+		fprintf(stderr, "ikeload: hashing CA '%s' public key failed\n", opt.ca);
+		exit(2);
+	}
+	SECITEM_FreeItem(spki, PR_TRUE);
+}
+
 static void setup_crypto(void)
 {
-	if (NSS_NoDB_Init(NULL) != SECSuccess) {
+	if (opt.cert != NULL) {
+		setup_cert();
+	} else if (NSS_NoDB_Init(NULL) != SECSuccess) {
 		fprintf(stderr, "ikeload: NSS_NoDB_Init failed\n");
 		exit(2);
 	}
@@ -571,7 +758,8 @@ int main(int argc, char **argv)
 		{ "proposal", 1, 0, 'P' }, { "psk", 1, 0, 's' }, { "id-i", 1, 0, 'i' },
 		{ "id-r", 1, 0, 'I' }, { "pid", 1, 0, 'p' }, { "timeout", 1, 0, 't' },
 		{ "tries", 1, 0, 'T' }, { "total-timeout", 1, 0, 'O' }, { "fresh-ke", 0, 0, 'f' },
-		{ "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 },
+		{ "verbose", 0, 0, 'v' }, { "nssdb", 1, 0, 'D' }, { "cert", 1, 0, 'C' },
+		{ "ca", 1, 0, 'A' }, { "sig", 1, 0, 'S' }, { 0, 0, 0, 0 },
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "n:", lo, NULL)) != -1) {
@@ -593,12 +781,18 @@ int main(int argc, char **argv)
 		case 'O': opt.total_timeout = atof(optarg); break;
 		case 'f': opt.fresh_ke = true; break;
 		case 'v': opt.verbose = true; break;
+		case 'D': opt.nssdb = optarg; break;
+		case 'C': opt.cert = optarg; break;
+		case 'A': opt.ca = optarg; break;
+		case 'S': opt.sig = optarg; break;
 		default: usage();
 		}
 	}
 	if (optind != argc || opt.n == 0 || opt.nr_ports == 0 || opt.nr_ports > MAX_PORTS ||
 	    opt.window == 0 || opt.window > MAX_WINDOW || opt.base_port + opt.nr_ports > 65536 ||
-	    opt.tries > 10 || opt.timeout <= 0)
+	    opt.tries > 10 || opt.timeout <= 0 ||
+	    (opt.cert != NULL) != (opt.nssdb != NULL) || (opt.cert != NULL) != (opt.ca != NULL) ||
+	    (opt.sig != NULL && opt.cert == NULL))
 		usage();
 	setup_crypto();
 	setup_sockets();
@@ -684,6 +878,8 @@ int main(int argc, char **argv)
 	printf("ikeload: n=%u established=%u failed=%u cookies=%u retransmits=%u wall_s=%.3f rate_per_s=%.1f"
 	       " initiator_cpu_s=%.2f",
 	       opt.n, ok, st.failed, st.cookies, st.retransmits, wall, ok / wall, my_cpu);
+	if (my_key != NULL)
+		printf(" auth=cert peer_cert_checks=%u", st.peer_cert_checks);
 	if (opt.pid > 0)
 		printf(" resp_cpu_s=%.2f resp_sys_s=%.2f resp_cpu_ms_per_sa=%.3f resp_rss_kb_before=%ld"
 		       " resp_rss_kb_after=%ld resp_rss_b_per_sa=%.0f",
@@ -697,6 +893,14 @@ int main(int argc, char **argv)
 	free(m);
 	crypto_ke_free(&shared_ke);
 	crypto_symkey_free(&psk_key);
+	if (my_key != NULL) {
+		SECKEY_DestroyPrivateKey(my_key);
+		CERT_DestroyCertificate(my_cert);
+		CERT_DestroyCertificate(ca_cert);
+	}
+	if (peer_key != NULL)
+		SECKEY_DestroyPublicKey(peer_key);
+	free(peer_der);
 	for (unsigned i = 0; i < opt.nr_ports; i++)
 		close(socks[i]);
 	NSS_Shutdown();

@@ -269,3 +269,99 @@ lsw_whack() {
     local d=$1; shift
     timeout 120 "$LSW_ROOT/usr/libexec/ipsec/whack" --rundir "$d/run" "$@"
 }
+
+# ---- RSA-2048 certificates (section 1, rsa2048 rows) ----
+# pki_setup DIR : once per run, `ipsec ca` in DIR/ca (an NSS db made by
+# tern's initnss): CA "benchca" (RSA-2048), certificates $ID_I (the load
+# generator) and $ID_R (the responders), each with its CN as dNSName
+# subjectAltName (so the FQDN IDs @load.bench/@resp.bench match them);
+# PKCS#12 and PEM exports for the other dbs; DIR/ikeload: the load
+# generator's own NSS db (its key and the CA only)
+PKI_CA=benchca
+pki_setup() {
+    local d=$1
+    rm -rf "$d"; mkdir -p "$d"
+    {
+        timeout 60 "$IPSEC" initnss --nssdir "$d/ca" &&
+        timeout 120 "$IPSEC" ca create $PKI_CA --bits 2048 --dn "CN=Bench CA, O=tern bench" --nssdir "$d/ca" &&
+        timeout 120 "$IPSEC" ca issue $PKI_CA --cn $ID_I --bits 2048 --nssdir "$d/ca" &&
+        timeout 120 "$IPSEC" ca issue $PKI_CA --cn $ID_R --bits 2048 --nssdir "$d/ca" &&
+        timeout 60 "$IPSEC" ca export $PKI_CA $ID_I --p12 "$d/$ID_I.p12" --password pw --nssdir "$d/ca" &&
+        timeout 60 "$IPSEC" ca export $PKI_CA $ID_R --p12 "$d/$ID_R.p12" --password pw --nssdir "$d/ca" &&
+        timeout 60 "$IPSEC" ca export $PKI_CA --pem "$d/ca.pem" --nssdir "$d/ca" &&
+        pki_import "$d/ikeload" "$d/$ID_I.p12" &&
+        # charon's PEM files: responder certificate and its (unencrypted) key
+        openssl pkcs12 -in "$d/$ID_R.p12" -passin pass:pw -clcerts -nokeys -out "$d/$ID_R.crt.pem" &&
+        openssl pkcs12 -in "$d/$ID_R.p12" -passin pass:pw -nocerts -nodes -out "$d/$ID_R.key.pem"
+    } > "$d/pki.log" 2>&1 || { log "pki_setup failed: see $d/pki.log"; tail -5 "$d/pki.log" >&2; return 1; }
+}
+
+# pki_import NSSDIR P12 : a fresh NSS db (tern's initnss) holding P12's key,
+# certificate and CA, the CA trusted to issue peer certificates (CT,,)
+pki_import() {
+    local db=$1 p12=$2
+    rm -rf "$db"
+    timeout 60 "$IPSEC" initnss --nssdir "$db" &&
+        pk12util -i "$p12" -d "sql:$db" -W pw &&
+        certutil -M -d "sql:$db" -n $PKI_CA -t CT,,
+}
+
+# pluto_cert_setup DIR IKE PKI : pluto_setup, then the conn authenticated
+# with certificates (leftcert=$ID_R, FQDN IDs matched to subjectAltName)
+pluto_cert_setup() {
+    local d=$1 ike=$2 pki=$3
+    pluto_setup "$d" "$ike" || return 1
+    sed -i "s/^\tauthby=secret$/\tauthby=rsasig\n\tleftcert=$ID_R\n\trightca=%same/" "$d/ipsec.conf"
+    : > "$d/ipsec.secrets"
+    pki_import "$d/nss" "$pki/$ID_R.p12" > "$d/pki-import.out" 2>&1 ||
+        { cat "$d/pki-import.out" >&2; return 1; }
+}
+
+# lsw_cert_setup DIR IKE PKI : lsw_sa_setup with the certificate conn; its
+# NSS db filled as its `ipsec import` does (pk12util, CA trusted CT,,)
+lsw_cert_setup() {
+    local d=$1 ike=$2 pki=$3
+    lsw_sa_setup "$d" "$ike" || return 1
+    sed -i "s/^\tauthby=secret$/\tauthby=rsasig\n\tleftcert=$ID_R\n\trightca=%same/" "$d/ipsec.conf"
+    : > "$d/ipsec.secrets"
+    rm -rf "$d/nss"; mkdir -p "$d/nss"
+    { timeout 60 "$LSW_ROOT/usr/sbin/ipsec" initnss --nssdir "$d/nss" &&
+        pk12util -i "$pki/$ID_R.p12" -d "sql:$d/nss" -W pw &&
+        certutil -M -d "sql:$d/nss" -n $PKI_CA -t CT,,; } > "$d/pki-import.out" 2>&1 ||
+        { cat "$d/pki-import.out" >&2; return 1; }
+}
+
+# charon_cert_setup DIR PROPOSAL PKI : charon_setup, then swanctl.conf with
+# pubkey authentication (certificate, key and CA from PKI's PEM files in
+# DIR/x509, DIR/private, DIR/x509ca, loaded by --load-creds)
+charon_cert_setup() {
+    local d=$1 prop=$2 pki=$3
+    charon_setup "$d" "$prop" || return 1
+    mkdir -p "$d/x509" "$d/private" "$d/x509ca"
+    cp "$pki/$ID_R.crt.pem" "$d/x509/"; cp "$pki/$ID_R.key.pem" "$d/private/"; cp "$pki/ca.pem" "$d/x509ca/"
+    cat > "$d/swanctl.conf" <<EOC
+connections {
+	bench {
+		version = 2
+		local_addrs = $ADDR_R
+		remote_addrs = $ADDR_I
+		proposals = $prop
+		mobike = no
+		unique = never
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = pubkey
+			certs = $ID_R.crt.pem
+			id = $ID_R
+		}
+		remote {
+			auth = pubkey
+			id = $ID_I
+			cacerts = ca.pem
+		}
+	}
+}
+EOC
+}

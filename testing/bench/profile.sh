@@ -5,6 +5,8 @@
 # usage (root, top of the tree, after run.sh built TERN_BUILDDIR):
 #   testing/bench/profile.sh sa [N] [PROPOSAL]   pluto as responder to N IKE SAs
 #                                                (default 2000, x25519)
+#   testing/bench/profile.sh sa-rsa [N]          the same with RSA-2048 certificates
+#                                                (default 200; run.sh's rsa2048 row)
 #   testing/bench/profile.sh add [N]             pluto with N conns (default
 #                                                10000), then 4 x `ipsec add`
 #   testing/bench/profile.sh status [N]          pluto with N IKE SAs (default
@@ -63,6 +65,20 @@ sa)
     sleep 1
     echo "== $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.*.out.1)"
+    ;;
+sa-rsa)
+    n=${2:-200} prop=aes_gcm_16_256-sha2_256-dh31
+    pki_setup "$WORK/pki" || exit 2
+    pluto_cert_setup "$d" "$prop" "$WORK/pki" || exit 2
+    start_vg || exit 2
+    timeout 60 callgrind_control -z $VP >/dev/null
+    timeout 1200 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R -n "$n" --window 16 \
+        --proposal "$prop" --nssdb "$WORK/pki/ikeload" --cert $ID_I --ca $PKI_CA --id-i $ID_I --id-r $ID_R \
+        --timeout 10 --pid $VP
+    timeout 60 callgrind_control -d $VP >/dev/null
+    sleep 1
+    echo "== $n IKE SAs ($prop, RSA-2048 certificates): divide by $n for per-IKE-SA figures"
+    top "$(ls "$WORK"/cg.*.out.1)" 60
     ;;
 add)
     n=${2:-10000}
@@ -146,5 +162,5 @@ charon-sa)
     echo "== charon, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.*.out.1)" 12
     ;;
-*) sed -n '2,22p' "$0"; exit 2 ;;
+*) sed -n '2,24p' "$0"; exit 2 ;;
 esac

@@ -9,6 +9,10 @@
 #                  default buildtype debugoptimized when missing)
 #   N_SA=10000     IKE SAs per responder with x25519 (section 1, 3, 4)
 #   N_MODP=3000    IKE SAs per responder with MODP2048
+#   N_RSA=1000     IKE SAs per responder with RSA-2048 certificates (x25519)
+#   BENCH_GROUPS="x25519 modp2048 rsa2048"  the section 1 rows to measure
+#   SECTION1_ONLY=1  only section 1 (and 3, 4 when x25519 is measured); the
+#                  report goes to OUTPUT.md all the same: give another file
 #   N_CONNS=10000  connections for section 2
 #   WINDOW=32      exchanges the load generator keeps in flight
 #   ROUNDS=3       rounds of section 1 (responders take turns; median shown)
@@ -34,6 +38,9 @@ OUT=${1:-$TOP/docs/benchmarks.md}
 B=${TERN_BUILDDIR:-$TOP/build-bench}
 N_SA=${N_SA:-10000}
 N_MODP=${N_MODP:-3000}
+N_RSA=${N_RSA:-1000}
+BENCH_GROUPS=${BENCH_GROUPS:-x25519 modp2048 rsa2048}
+SECTION1_ONLY=${SECTION1_ONLY:-0}
 N_CONNS=${N_CONNS:-10000}
 WINDOW=${WINDOW:-32}
 ROUNDS=${ROUNDS:-3}
@@ -87,12 +94,16 @@ declare -A R=()
 
 # ---- 1, 3, 4: IKE SA setup against each responder ----
 
-# load NAME N PROPOSAL PID : run ikeload; stores R[NAME]
+# load NAME N PROPOSAL PID : run ikeload; stores R[NAME]; with AUTH=cert
+# it authenticates with the RSA-2048 certificate of pki_setup
+AUTH=psk
+PKI=$WORK/pki
 load() {
-    local name=$1 n=$2 prop=$3 pid=$4 line
-    log "$name: $n IKE SAs ($prop), window $WINDOW"
+    local name=$1 n=$2 prop=$3 pid=$4 line authargs=(--psk "$PSK")
+    [ $AUTH = cert ] && authargs=(--nssdb "$PKI/ikeload" --cert $ID_I --ca $PKI_CA)
+    log "$name: $n IKE SAs ($prop, $AUTH), window $WINDOW"
     line=$(timeout 900 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R \
-        --ports 16 --window "$WINDOW" -n "$n" --proposal "$prop" --psk "$PSK" \
+        --ports 16 --window "$WINDOW" -n "$n" --proposal "$prop" "${authargs[@]}" \
         --id-i $ID_I --id-r $ID_R --pid "$pid" --total-timeout 800 2> "$WORK/$name.ikeload.err")
     local rc=$?
     echo "$line" > "$WORK/$name.ikeload.out"
@@ -128,20 +139,25 @@ else
 fi
 # charon_load NAME N PROPOSAL-CHARON PROPOSAL [TABLE] : a fresh charon, N IKE SAs
 charon_load() {
-    charon_setup "$C" "$3" ${5:-} || exit 2
+    if [ $AUTH = cert ]; then charon_cert_setup "$C" "$3" "$PKI" || exit 2
+    else charon_setup "$C" "$3" ${5:-} || exit 2; fi
     charon_start "$C" || exit 2
-    sw "$C" --load-conns --file "$C/swanctl.conf" > "$C/load.out" 2>&1 &&
-        sw "$C" --load-creds --file "$C/swanctl.conf" >> "$C/load.out" 2>&1 ||
+    SWANCTL_DIR=$C sw "$C" --load-creds --file "$C/swanctl.conf" > "$C/load.out" 2>&1 &&
+        SWANCTL_DIR=$C sw "$C" --load-conns --file "$C/swanctl.conf" >> "$C/load.out" 2>&1 ||
         { cat "$C/load.out" >&2; exit 2; }
     load "$1" "$2" "$4" "$CHARON_PID"
 }
 # ROUNDS rounds, the responders taking turns, so that load from other
 # users of the machine falls on all of them; the tables show the median
+case " $BENCH_GROUPS " in *" rsa2048 "*) log "making the CA and certificates in $PKI"; pki_setup "$PKI" || exit 2 ;; esac
 for ((r = 1; r <= ROUNDS; r++)); do
-    for grp in x25519 modp2048; do
+    for grp in $BENCH_GROUPS; do
+        AUTH=psk
         if [ $grp = x25519 ]; then n=$N_SA; tp=aes_gcm_16_256-sha2_256-dh31; sp=aes256gcm16-prfsha256-curve25519
+        elif [ $grp = rsa2048 ]; then n=$N_RSA; tp=aes_gcm_16_256-sha2_256-dh31; sp=aes256gcm16-prfsha256-curve25519; AUTH=cert
         else n=$N_MODP; tp=aes_gcm_16_256-sha2_256-modp2048; sp=aes256gcm16-prfsha256-modp2048; fi
-        pluto_setup "$P" "$tp" || exit 2
+        if [ $AUTH = cert ]; then pluto_cert_setup "$P" "$tp" "$PKI" || exit 2
+        else pluto_setup "$P" "$tp" || exit 2; fi
         pluto_start "$P" || exit 2
         load tern.$grp.$r "$n" "$tp" "$PLUTO_PID"
         if [ $grp = x25519 ] && [ $r = 1 ]; then
@@ -162,7 +178,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
         fi
         charon_stop
         if [ $LSW = 1 ]; then
-            lsw_sa_setup "$L" "$tp" || exit 2
+            if [ $AUTH = cert ]; then lsw_cert_setup "$L" "$tp" "$PKI" || exit 2
+            else lsw_sa_setup "$L" "$tp" || exit 2; fi
             lsw_start "$L" bench 60 || exit 2
             load lsw.$grp.$r "$n" "$tp" "$LSW_PID"
             if [ $grp = x25519 ] && [ $r = 1 ]; then
@@ -193,7 +210,8 @@ median() {
     R[$k]=${R[$k.$(sed -n "${mid}p" <<< "$sorted" | cut -d' ' -f2)]}
     R[$k.range]="$(head -1 <<< "$sorted" | cut -d' ' -f1)–$(tail -1 <<< "$sorted" | cut -d' ' -f1)"
 }
-for k in tern.x25519 charon.x25519 charon-table.x25519 lsw.x25519 tern.modp2048 charon.modp2048 lsw.modp2048; do median $k; done
+for k in tern.x25519 charon.x25519 charon-table.x25519 lsw.x25519 tern.modp2048 charon.modp2048 lsw.modp2048 \
+    tern.rsa2048 charon.rsa2048 lsw.rsa2048; do median $k; done
 
 # ---- 2: loading N_CONNS connections ----
 EXTRA=20	# conns left out at start-up, added one by one with `ipsec add`
@@ -237,7 +255,8 @@ tern_conns() {
     pluto_stop "$P"
 }
 
-for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do
+[ "$SECTION1_ONLY" = 1 ] && SKIP_UML=1
+[ "$SECTION1_ONLY" = 1 ] || for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do
     log "tern: $n conns at start-up, then $EXTRA x ipsec add"
     tern_conns "$n" || exit 2
 done
@@ -269,14 +288,14 @@ lsw_conns() {
     R[lsw.add.$n.max]=$(printf '%s\n' "${times[@]}" | sort -n | tail -1)
     lsw_stop
 }
-if [ $LSW = 1 ]; then
+if [ $LSW = 1 ] && [ "$SECTION1_ONLY" != 1 ]; then
     for n in $(printf '%s\n' 1000 5000 "$N_CONNS" | sort -nu); do
         log "Libreswan 4.10: $n conns at start-up, then $LSW_EXTRA x addconn"
         lsw_conns "$n"
     done
 fi
 
-if [ "$SKIP_CHARON" != 1 ]; then
+if [ "$SKIP_CHARON" != 1 ] && [ "$SECTION1_ONLY" != 1 ]; then
     C=$WORK/charon
     charon_setup "$C" aes256gcm16-prfsha256-curve25519 || exit 2
     awk -v n="$N_CONNS" -v l=$ADDR_R 'BEGIN {
