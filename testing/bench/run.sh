@@ -356,12 +356,12 @@ row1() {
     printf '| %s | %s / %s | %s (%s) | %s | %s | %s | %s |\n' "$1" "$(g $k established)" "$(g $k n)" \
         "$(g $k resp_cpu_ms_per_sa)" "${R[$k.range]:-}" "$sys" "$(g $k rate_per_s)" "$(g $k cookies)" "$(g $k initiator_cpu_s)"
 }
-row_sa() {	# GROUP
-    local grp=$1
-    row1 "$grp, tern pluto" tern.$grp
-    row1 "$grp, strongSwan charon" charon.$grp
-    row1 "$grp, strongSwan charon, ikesa_table_size=4096" charon-table.$grp
-    row1 "$grp, Libreswan 4.10 pluto" lsw.$grp
+row_sa() {	# GROUP [LABEL]
+    local grp=$1 lab=${2:-$1}
+    row1 "$lab, tern pluto" tern.$grp
+    row1 "$lab, strongSwan charon" charon.$grp
+    row1 "$lab, strongSwan charon, ikesa_table_size=4096" charon-table.$grp
+    row1 "$lab, Libreswan 4.10 pluto" lsw.$grp
     return 0
 }
 
@@ -393,7 +393,7 @@ in the same run on the same machine.  Benchmarks are not tests: nothing asserts 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'), tern commit $COMMIT, build \`$(basename "$B")\` (meson buildtype $(meson introspect --buildoptions "$B" 2>/dev/null | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"][0])' 2>/dev/null || echo '?'))
 - Machine: $(nproc) CPUs ($CPU), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other work, so wall figures are noisy
 - Peer: $SWVER (openssl plugin); NSS $NSSVER for tern and the load generator
-- Command: \`testing/bench/run.sh\` (N_SA=$N_SA N_MODP=$N_MODP N_CONNS=$N_CONNS WINDOW=$WINDOW ROUNDS=$ROUNDS); run time ${RUNTIME} s
+- Command: \`testing/bench/run.sh\` (N_SA=$N_SA N_MODP=$N_MODP N_RSA=$N_RSA N_CONNS=$N_CONNS WINDOW=$WINDOW ROUNDS=$ROUNDS); run time ${RUNTIME} s
 
 ## 1. IKE SA set-up cost on the responder
 
@@ -410,13 +410,25 @@ Half-open IKE SAs peak at $WINDOW: below tern's cookie threshold (25,000) and Li
 (its \`whack --status\` says ${R[lsw.ddos]:-n/a}); charon's thresholds
 (cookie_threshold, cookie_threshold_ip (default 3), block_threshold (default 5)) are set to 1,000
 in its strongswan.conf, so no responder asks for COOKIEs (the column shows it; ikeload would
-answer a COOKIE).  RSA-2048 certificates: not measured (tern authenticates with certificates since
-issue 5, but the load generator speaks only PSK).
+answer a COOKIE).
+*rsa2048 cert* rows: x25519 as above, but both ends authenticate with RSA-2048 certificates
+instead of the PSK ($N_RSA IKE SAs): a CA and the two certificates (CN and dNSName
+subjectAltName load.bench / resp.bench) are made once per run with \`ipsec ca\` and imported
+into each responder's store (tern's and Libreswan's NSS db with pk12util, the CA trusted CT,,;
+charon's swanctl x509/, private/, x509ca/ as PEM); the conn is \`authby=rsasig\`,
+\`leftcert=resp.bench\`, \`rightca=%same\` (charon: \`auth = pubkey\`, \`cacerts\`).  ikeload
+announces SIGNATURE_HASH_ALGORITHMS (SHA2-256/384/512), sends CERT, CERTREQ (the CA) and an
+RFC 7427 RSASSA-PSS SHA2-256 AUTH from its own NSS db; each responder verifies that signature and
+the certificate's chain to the CA and signs its own AUTH with its choice of RFC 7427 algorithm
+(tern and Libreswan: RSASSA-PSS; charon: PKCS#1 v1.5 with SHA2-256); ikeload checks the
+responder's certificate against the CA (once: then it compares the octets) and verifies its AUTH
+for every IKE SA.
 
 | responder | established | responder CPU ms / IKE SA (range over $ROUNDS rounds) | of which system | wall rate (IKE SA/s) | cookies | initiator CPU s |
 | --- | --- | --- | --- | --- | --- | --- |
 $(row_sa x25519)
 $(row_sa modp2048)
+$(row_sa rsa2048 "rsa2048 cert")
 
 - *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better), median of $ROUNDS rounds in which the responders take turns, the range in brackets; the other columns are from the median round; *of which system*: the part spent in the kernel (sockets, wake-ups between threads, page faults).
 - *wall rate*: IKE SAs established per second with both the initiator and the responder on these $(nproc) CPUs; the initiator (one thread, reusing its key pair) shares the machine, so this is a floor.
