@@ -1107,7 +1107,8 @@ void child_new_kick(struct ike_sa *ike)
 		memmove(&p->conn_serial[0], &p->conn_serial[1], (p->n - 1) * sizeof(p->conn_serial[0]));
 		memmove(&p->client[0], &p->client[1], (p->n - 1) * sizeof(p->client[0]));
 		p->n--;
-		struct connection *c = conn_by_serial(serial);
+		/* the IKE SA's own connection lives as long as the IKE SA */
+		struct connection *c = serial == ike->conn->serial ? ike->conn : conn_by_serial(serial);
 		if (c == NULL) {
 			/* deleted meanwhile */
 			if (client != NULL && ike->eng->ops->whack_done != NULL)
@@ -1162,6 +1163,11 @@ int child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_cli
 	struct ike_sa *ike = family_ike(e, c);
 	if (ike == NULL)
 		return 0;
+	return child_new_queue_on(ike, c, client);
+}
+
+int child_new_queue_on(struct ike_sa *ike, struct connection *c, struct log_client *client)
+{
 	struct logger lg = c->logger;
 	lg.client = client;
 	for (struct child_sa *ch = ike->children; ch != NULL; ch = ch->sibling_next) {

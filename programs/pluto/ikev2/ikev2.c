@@ -491,18 +491,47 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 		     "cannot initiate: only authby=secret, rsasig, rsa-sha2, rsa-sha1 and ecdsa are supported");
 		return CTL_RC_NOT_SUPPORTED;
 	}
-	/* one negotiation at a time per connection */
+	/*
+	 * One negotiation at a time per connection.  Its IKE SA established
+	 * but no Child SA of its own (the peer deleted only the Child SA; an
+	 * ACQUIRE after it went): a new one over it with CREATE_CHILD_SA.
+	 */
+	struct ike_sa *first = NULL, *established = NULL;
+	struct child_sa *child = NULL;
 	size_t n;
 	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (v[i]->conn == c && v[i]->state != IKE_SA_DELETE) {
-			llog(&v[i]->logger, LOG_SEV_INFO, "IKE SA is already %s",
-			     v[i]->state == ESTABLISHED_IKE_SA ? "established" : "being negotiated");
-			free(v);
-			return CTL_RC_OK;
-		}
+		struct ike_sa *ike = v[i];
+		if (ike->conn != c || ike->state == IKE_SA_DELETE)
+			continue;
+		if (first == NULL)
+			first = ike;
+		if (ike->state == ESTABLISHED_IKE_SA && established == NULL)
+			established = ike;
+		for (struct child_sa *ch = ike->children; ch != NULL && child == NULL; ch = ch->sibling_next)
+			if (ch->conn == c && ch->state != CHILD_SA_DELETE)
+				child = ch;
 	}
 	free(v);
+	if (first != NULL && (established == NULL || child != NULL)) {
+		struct ike_sa *ike = established != NULL ? established : first;
+		struct logger lg = ike->logger;
+		lg.client = client;
+		llog(&lg, LOG_SEV_INFO, "IKE SA is already %s",
+		     ike->state == ESTABLISHED_IKE_SA ? "established" : "being negotiated");
+		if (child != NULL) {
+			lg = child->logger;
+			lg.client = client;
+			llog(&lg, LOG_SEV_INFO, "Child SA #%lu using IKE SA #%lu is already %s", child->serial,
+			     child->ike->serial,
+			     child->state == ESTABLISHED_CHILD_SA ? "established" : "being negotiated");
+		}
+		return CTL_RC_OK;
+	}
+	if (established != NULL) {
+		int queued = child_new_queue_on(established, c, client);
+		return queued == IKEV2_INITIATE_STARTED ? IKEV2_INITIATE_STARTED : CTL_RC_OK;
+	}
 	/* a leftsubnets= sibling's IKE SA: a Child SA over it (CREATE_CHILD_SA) */
 	int queued = child_new_queue(e, c, client);
 	if (queued != 0)

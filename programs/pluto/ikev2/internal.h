@@ -201,6 +201,9 @@ struct connection *ts_find_conn(struct ike_sa *ike, const struct ike_ts_payload 
  * kept), IKEV2_INITIATE_STARTED when CLIENT is kept until the Child SA is
  * up or failed */
 int child_new_queue(struct ikev2_engine *e, struct connection *c, struct log_client *client);
+/* the same over IKE (C's own IKE SA whose Child SA went, or a sibling's);
+ * never 0 */
+int child_new_queue_on(struct ike_sa *ike, struct connection *c, struct log_client *client);
 /* IKE is established / finished an exchange: start the next queued one */
 void child_new_kick(struct ike_sa *ike);
 void child_new_forget(struct ike_sa *ike);	/* IKE goes */

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A new Child SA over a connection's own established IKE SA (the harness,
+ * harness.h): the peer deleted only the Child SA, then `ipsec up` (or an
+ * ACQUIRE, or a revival) initiates the connection again: a CREATE_CHILD_SA
+ * over the same IKE SA, not a second IKE SA and not "already established".
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <nss.h>
+#include "harness.h"
+
+static void establish(const struct setup *s)
+{
+	setup_peers(s);
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_log("\"C\" #2: initiator established Child SA using #1");
+	expect_log("\"C\" #2: responder established Child SA using #1");
+	expect_matching_sas();
+}
+
+/* east deletes its Child SA (only), as `ipsec down` of a sibling would */
+static void east_deletes_child(void)
+{
+	struct ike_sa *ike = only_ike(&east);
+	assert_non_null(ike);
+	struct child_sa *child = ike->children;
+	assert_non_null(child);
+	assert_null(child->sibling_next);
+	send_delete_child(child);
+	child_sa_delete(child);
+	pump();
+	struct ike_sa *wike = only_ike(&west);
+	assert_non_null(wike);
+	assert_int_equal(wike->state, ESTABLISHED_IKE_SA);
+	assert_null(wike->children);
+	assert_int_equal(live_states(&west), 0);
+	assert_int_equal(live_states(&east), 0);
+}
+
+static unsigned count_logged(const char *needle)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < nr_lines; i++)
+		if (strstr(lines[i], needle) != NULL)
+			n++;
+	return n;
+}
+
+/* the live states of both kernels pair up (dead ones of earlier SAs ignored) */
+static void expect_matching_live_sas(void)
+{
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(live_states(&east), 2);
+	for (unsigned i = 0; i < west.nr_states; i++) {
+		struct kernel_state *w = &west.states[i];
+		if (!w->live)
+			continue;
+		struct kernel_state *e = find_state(&east, w->sa.spi);
+		assert_non_null(e);
+		assert_true(e->live);
+		assert_true(w->sa.inbound != e->sa.inbound);
+		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
+		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
+	}
+}
+
+/* no client (an ACQUIRE, a revival): the Child SA comes back over #1 */
+static void test_child_again_over_ike(void **state)
+{
+	(void)state;
+	establish(&(struct setup){ 0 });
+	east_deletes_child();
+	assert_int_equal(ikev2_initiate(west.e, west.conn, NULL, NULL), CTL_RC_OK);
+	pump();
+	expect_log("\"C\" #3: initiator established Child SA using #1");
+	expect_log("\"C\" #3: responder established Child SA using #1");
+	assert_false(logged("IKE SA is already established"));
+	assert_int_equal(count_logged("initiating IKEv2 connection"), 1);
+	struct ike_sa *wike = only_ike(&west);
+	assert_non_null(wike);
+	assert_int_equal(wike->serial, 1);
+	assert_non_null(wike->children);
+	assert_int_equal(wike->children->serial, 3);
+	assert_int_equal(wike->children->state, ESTABLISHED_CHILD_SA);
+	expect_matching_live_sas();
+	/* both there now: nothing new, both told */
+	assert_int_equal(ikev2_initiate(west.e, west.conn, NULL, NULL), CTL_RC_OK);
+	pump();
+	expect_log("\"C\" #1: IKE SA is already established");
+	expect_log("\"C\" #3: Child SA #3 using IKE SA #1 is already established");
+	assert_int_equal(count_logged("established Child SA using"), 2 + 2);
+	expect_matching_live_sas();
+}
+
+/* `ipsec up` waits for the new Child SA and hears its result */
+static void test_child_again_whack(void **state)
+{
+	(void)state;
+	establish(&(struct setup){ 0 });
+	east_deletes_child();
+	west.whack_done = false;
+	west.whack_rc = -100;
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	assert_false(west.whack_done);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	expect_log("\"C\" #3: initiator established Child SA using #1");
+	expect_matching_live_sas();
+}
+
+/* the peer refuses the new Child SA: `ipsec up` hears the failure, the
+ * IKE SA stays */
+static void test_child_again_refused(void **state)
+{
+	(void)state;
+	establish(&(struct setup){ 0 });
+	east_deletes_child();
+	east.refuse_esp = true;
+	west.whack_done = false;
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_true(west.whack_done);
+	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	struct ike_sa *wike = only_ike(&west);
+	assert_non_null(wike);
+	assert_int_equal(wike->state, ESTABLISHED_IKE_SA);
+	assert_null(wike->children);
+	assert_int_equal(live_states(&west), 0);
+}
+
+int main(void)
+{
+	if (NSS_NoDB_Init(NULL) != SECSuccess) {
+		fprintf(stderr, "NSS_NoDB_Init failed\n");
+		return 1;
+	}
+	log_add_sink(sink, NULL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_child_again_over_ike, teardown),
+		cmocka_unit_test_teardown(test_child_again_whack, teardown),
+		cmocka_unit_test_teardown(test_child_again_refused, teardown),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	NSS_Shutdown();
+	return r;
+}
