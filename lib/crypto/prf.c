@@ -479,12 +479,7 @@ diag_t crypto_psk_auth(const struct crypto_prf *prf, PK11SymKey *psk,
 		       struct crypto_cspan real_message, struct crypto_cspan nonce,
 		       struct crypto_cspan maced_id, uint8_t *out, size_t out_len)
 {
-	if (out_len != prf->out_size)
-		return diag("%s: output buffer of %zu octets, prf gives %u", prf->name, out_len,
-			    prf->out_size);
-	if (maced_id.len != prf->out_size)
-		return diag("%s: MACedID of %zu octets, expected %u", prf->name, maced_id.len,
-			    prf->out_size);
+	/* crypto_psk_auth_padded() checks the lengths */
 	PK11SymKey *padded = NULL;
 	diag_t d = crypto_psk_keypad(prf, psk, &padded);
 	if (d != NULL)
