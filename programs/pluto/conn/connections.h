@@ -44,9 +44,16 @@ struct connection {
 	/* ike= as an IKE_SA_INIT SA payload, one allocation made on first use
 	 * (ikev2/ike_sa_init.c conn_ike_sa()); NULL: not yet */
 	struct ike_sa_payload *ike_sa;
+	/* Libreswan's UP policy: 0 as auto= says (auto=start: up), CONN_UP by
+	 * `ipsec up` (whack --initiate), CONN_DOWN by `ipsec down`.  A conn
+	 * that is up is revived when its IKE SA dies (ikev2/revival.c) */
+	signed char up;
 	/* table links */
 	struct connection *name_next, *serial_next;
 };
+
+#define CONN_UP 1
+#define CONN_DOWN (-1)
 
 static inline bool conn_oriented(const struct connection *c) { return c->local >= 0; }
 static inline const struct end *conn_this(const struct connection *c)

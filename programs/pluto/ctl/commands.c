@@ -42,6 +42,8 @@ static int initiate_family(struct log_client *client, const char *alias)
 	size_t n;
 	struct connection **v = conn_family(alias, &n);
 	llog(&global_logger, LOG_SEV_INFO, "initiating all connections with alias \"%s\"", alias);
+	for (size_t i = 0; i < n; i++)
+		v[i]->up = CONN_UP;	/* supposed to remain up: revived */
 	int rc = pluto_ikev2_initiate(client, v[0]);
 	for (size_t i = 1; i < n; i++)
 		(void)pluto_ikev2_initiate(NULL, v[i]);
@@ -154,6 +156,8 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 			return CTL_RC_UNKNOWN_NAME;
 		if (conn_by_name_or_serial(req->name) == NULL)
 			return initiate_family(req->async ? NULL : client, req->name);
+		/* supposed to remain up from now on: revived (ikev2/revival.c) */
+		conn_by_name_or_serial(req->name)->up = CONN_UP;
 		/* --asynchronous: the result is "started", the lines go to the log */
 		return pluto_ikev2_initiate(req->async ? NULL : client,
 					    conn_by_name_or_serial(req->name));
@@ -166,6 +170,7 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 			struct connection **v = conn_family(req->name, &n);
 			unsigned gone = 0;
 			for (size_t i = 0; i < n; i++) {
+				v[i]->up = CONN_DOWN;
 				route_terminating(v[i]);
 				if (pluto_ikev2 != NULL)
 					gone += ikev2_terminate(pluto_ikev2, v[i]);
@@ -176,6 +181,7 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 			free(v);
 			return CTL_RC_OK;
 		}
+		conn_by_name_or_serial(req->name)->up = CONN_DOWN;
 		route_terminating(conn_by_name_or_serial(req->name));
 		return pluto_ikev2_terminate(conn_by_name_or_serial(req->name));
 	case CTL_ROUTE:

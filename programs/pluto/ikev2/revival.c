@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Revival: a connection that must stay up (auto=start, and auto=ondemand
- * once it was up) is initiated again when its IKE SA dies -- liveness
+ * Revival: a connection that is supposed to remain up -- auto=start, or
+ * brought up with `ipsec up` (whack --initiate), and not taken down with
+ * `ipsec down` since, as Libreswan's UP policy (struct connection's up) --
+ * is initiated again when its IKE SA dies -- liveness
  * (DPD) timeout, the peer's Delete, a negotiation that timed out -- with
  * Libreswan's schedule: attempt 1 at once, then 5 s more per attempt, at
  * most 5 minutes apart:
@@ -11,7 +13,9 @@
  *
  * The schedule starts over once an IKE SA of the connection is
  * established; `ipsec down` / `ipsec delete` (ikev2_terminate()) cancel a
- * revival that is pending.  The pending revivals are a short list per
+ * revival that is pending.  An auto=ondemand conn whose tunnel came up
+ * from its trap (an ACQUIRE) goes back to the trap instead (conn/route.c),
+ * unless `ipsec up` brought it up.  The pending revivals are a short list per
  * process (a few connections at a time are down), never walked per
  * packet.
  */
@@ -42,8 +46,15 @@ uint64_t revival_delay_ms(unsigned attempt)
 
 bool revival_wanted(const struct connection *c)
 {
+	/* Libreswan's UP policy: auto=start sets it when the conn is
+	 * loaded, `ipsec up` sets it, `ipsec down` clears it */
 	const struct conn_config *cc = c->config;
-	return cc != NULL && (cc->autostart == AUTO_START || cc->autostart == AUTO_ONDEMAND);
+	/* rekey=no: Libreswan does not revive either (POLICY_DONT_REKEY) */
+	if (cc != NULL && !cc->rekey)
+		return false;
+	if (c->up != 0)
+		return c->up == CONN_UP;
+	return cc != NULL && cc->autostart == AUTO_START;
 }
 
 static struct revival **find(struct ikev2_engine *e, const struct connection *c)

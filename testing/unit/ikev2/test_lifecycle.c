@@ -3,6 +3,8 @@
  * Tunnel life cycle, with the in-process harness (harness.h: two engines,
  * a fake clock, a fake kernel): the revival schedule and its backoff,
  * revival after the peer's Delete and its cancellation by `ipsec down`,
+ * which conns are revived (auto=start, `ipsec up`; not auto=ondemand
+ * tunnels brought up by their trap),
  * INITIAL_CONTACT cleaning up the stale SAs of a peer that restarted,
  * simultaneous IKE SA rekeys (RFC 7296 2.8.2), and the kernel's soft and
  * hard EXPIREs (ipsec-max-bytes).
@@ -220,6 +222,85 @@ static void test_no_revival_for_auto_add(void **state)
 	assert_null(only_ike(&west));
 }
 
+/*
+ * Libreswan's UP policy (revival.c): revived are auto=start conns and
+ * conns brought up with `ipsec up` (ctl/commands.c sets c->up = CONN_UP),
+ * until `ipsec down` (CONN_DOWN).
+ */
+static void test_revival_wanted_up_policy(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *conf;
+		signed char up;
+		bool wanted;
+	} t[] = {
+		{ "\tauto=start\n", 0, true },
+		{ "\tauto=start\n", CONN_DOWN, false },	/* ipsec down */
+		{ "\tauto=start\n", CONN_UP, true },
+		{ "\tauto=ondemand\n", 0, false },	/* up from its trap */
+		{ "\tauto=ondemand\n", CONN_UP, true },	/* ipsec up */
+		{ "\tauto=add\n", 0, false },
+		{ "\tauto=add\n", CONN_UP, true },
+		{ "\tauto=add\n", CONN_DOWN, false },
+		{ "\tauto=start\n\trekey=no\n", 0, false },	/* as Libreswan's DONT_REKEY */
+		{ "\tauto=add\n\trekey=no\n", CONN_UP, false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct setup s = { .west_conf = t[i].conf };
+		setup_peers(&s);
+		west.conn->up = t[i].up;
+		if (revival_wanted(west.conn) != t[i].wanted)
+			fail_msg("case %zu (%s up=%d): wanted %d", i, t[i].conf, t[i].up, t[i].wanted);
+		teardown(NULL);
+	}
+}
+
+/* an auto=ondemand conn whose tunnel dies is not revived (it goes back to
+ * its trap) unless `ipsec up` brought it up */
+static void test_no_revival_for_ondemand(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tauto=ondemand\n" };
+	establish(&s);
+	assert_int_equal(ikev2_terminate(east.e, east.conn), 1);
+	pump();
+	expect_log("\"C\" #1: received Delete SA payload: deleting IKE SA");
+	run_for(60000);
+	assert_false(logged("revival"));
+	assert_false(logged("#3: initiating"));
+	assert_null(only_ike(&west));
+}
+
+static void test_revival_after_ipsec_up(void **state)
+{
+	(void)state;
+	struct setup s = { .west_conf = "\tauto=ondemand\n" };
+	establish(&s);
+	west.conn->up = CONN_UP;	/* `ipsec up C` sets it (before initiating) */
+	assert_int_equal(ikev2_terminate(east.e, east.conn), 1);
+	pump();
+	expect_log("\"C\" #1: connection is supposed to remain up; revival attempt 1 scheduled in 0 seconds");
+	run_for(100);
+	expect_log("\"C\": reviving connection which was deleted by the peer but must remain up per local policy (serial $");
+	expect_log("\"C\" #4: initiator established Child SA using #3");
+	expect_matching_live_sas();
+	/* `ipsec down C`, then the peer brings it up and deletes it: not revived */
+	west.conn->up = CONN_DOWN;
+	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
+	pump();
+	struct ikev2_initiate_opts o = { .childless = false };
+	assert_int_equal(ikev2_initiate(east.e, east.conn, NULL, &o), CTL_RC_OK);
+	pump();
+	expect_log("\"C\" #5: responder established IKE SA");
+	assert_int_equal(ikev2_terminate(east.e, east.conn), 1);
+	pump();
+	expect_log("\"C\" #5: received Delete SA payload: deleting IKE SA");
+	run_for(60000);
+	assert_int_equal(count_logged("revival attempt"), 1);
+	assert_null(only_ike(&west));
+}
+
 /* ---- INITIAL_CONTACT ---- */
 
 /*
@@ -370,6 +451,43 @@ static void test_ike_rekey_collision(void **state)
 
 /* ---- kernel lifetimes ---- */
 
+struct shown {
+	char *line[8];
+	unsigned n;
+};
+
+static void collect(void *ctx, const char *text, size_t len)
+{
+	struct shown *o = ctx;
+	if (o->n < 8)
+		o->line[o->n++] = strndup(text, len);
+}
+
+static void shown_free(struct shown *o)
+{
+	for (unsigned i = 0; i < o->n; i++)
+		free(o->line[i]);
+	o->n = 0;
+}
+
+/* ipsec-max-bytes= in trafficstatus/showstates as Libreswan 5 prints it
+ * (the default 2^63B is pinned by test_ikev2's test_status_lines) */
+static void test_status_max_bytes(void **state)
+{
+	(void)state;
+	const char *conf = "\tipsec-max-bytes=1000000\n";
+	struct setup s = { .west_conf = conf, .east_conf = conf };
+	establish(&s);
+	struct shown out = { .n = 0 };
+	struct show sh = { .line = collect, .ctx = &out };
+	ikev2_show_traffic(west.e, &sh, "C");
+	ikev2_show_states(west.e, &sh);
+	assert_int_equal(out.n, 4);
+	assert_string_equal(out.line[0], "#2: \"C\", type=ESP, add_time=1700000000, inBytes=84, outBytes=84, maxBytes=976KiB, id='@east'");
+	assert_string_equal(out.line[3], "#2: \"C\" esp.2000bb00@192.0.2.2 esp.1000aa00@192.0.2.1 tun.0@192.0.2.2 tun.0@192.0.2.1 Traffic: ESPin=84B ESPout=84B ESPmax=976KiB");
+	shown_free(&out);
+}
+
 /*
  * ipsec-max-bytes=1000000: every ESP SA carries the hard byte limit, a soft
  * one before it (the initiator's lower) and a soft time limit behind the
@@ -501,11 +619,15 @@ int main(void)
 		cmocka_unit_test_teardown(test_revival_cancelled_by_down, teardown),
 		cmocka_unit_test_teardown(test_revival_dropped_when_peer_initiates, teardown),
 		cmocka_unit_test_teardown(test_no_revival_for_auto_add, teardown),
+		cmocka_unit_test(test_revival_wanted_up_policy),
+		cmocka_unit_test_teardown(test_no_revival_for_ondemand, teardown),
+		cmocka_unit_test_teardown(test_revival_after_ipsec_up, teardown),
 		cmocka_unit_test_teardown(test_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_initial_contact_same_second, teardown),
 		cmocka_unit_test_teardown(test_uniqueids, teardown),
 		cmocka_unit_test_teardown(test_uniqueids_no, teardown),
 		cmocka_unit_test_teardown(test_ike_rekey_collision, teardown),
+		cmocka_unit_test_teardown(test_status_max_bytes, teardown),
 		cmocka_unit_test_teardown(test_kernel_expire, teardown),
 		cmocka_unit_test_teardown(test_reauth, teardown),
 		cmocka_unit_test_teardown(test_kernel_soft_expire_rekey_no, teardown),
