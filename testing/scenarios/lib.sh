@@ -170,6 +170,24 @@ stop_pluto() {
 # ---------------------------------------------------------------------------
 # transcripts
 # ---------------------------------------------------------------------------
+# xfrm_empty HOST : no XFRM state and no policy left in HOST but pluto's
+# IKE socket bypass (listed as "socket in/out"), within 5 s (a peer acts
+# when the Delete arrives)
+xfrm_empty() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ -z "$(ip -n "$1" xfrm state)" ] &&
+            [ "$(ip -n "$1" xfrm policy | awk '
+                /^src/ { if (b != "" && b !~ /socket/) n++; b = $0; next }
+                { b = b $0 }
+                END { if (b != "" && b !~ /socket/) n++; print n + 0 }')" = 0 ] &&
+            return 0
+        sleep 0.1
+    done
+    ip -n "$1" xfrm state; ip -n "$1" xfrm policy
+    return 1
+}
+
 tx() {   # tx NAME : following `run`s go to transcripts/NAME.txt
     tx_file=$TX_DIR/$1.txt
     : > "$tx_file"

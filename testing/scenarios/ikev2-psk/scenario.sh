@@ -34,23 +34,6 @@ counted() {   # counted HOST : two ESP states, both with bytes > 0
     done
     [ "$n" -eq 2 ]
 }
-# empty HOST : no XFRM state and no policy (but pluto's IKE socket
-# bypass policies, listed as "socket in/out"), within 5 s (east acts
-# when west's Delete arrives)
-empty() {
-    local i
-    for ((i = 0; i < 50; i++)); do
-        [ -z "$(ip -n "$1" xfrm state)" ] &&
-            [ "$(ip -n "$1" xfrm policy | awk '
-                /^src/ { if (b != "" && b !~ /socket/) n++; b = $0; next }
-                { b = b $0 }
-                END { if (b != "" && b !~ /socket/) n++; print n + 0 }')" = 0 ] &&
-            return 0
-        sleep 0.1
-    done
-    ip -n "$1" xfrm state; ip -n "$1" xfrm policy
-    return 1
-}
 
 tx west
 for c in gcm-x25519 cbc-modp2048 chacha-ecp256; do
@@ -63,16 +46,16 @@ for c in gcm-x25519 cbc-modp2048 chacha-ecp256; do
     run west ipsec trafficstatus
     run west ipsec showstates
     run west ipsec down $c
-    check "$c: west clean after down" empty west
-    check "$c: east clean after down" empty east
+    check "$c: west clean after down" xfrm_empty west
+    check "$c: east clean after down" xfrm_empty east
 done
 run west ipsec up transport
 check "transport: ipsec up exit 0" test $? -eq 0
 check "transport: ping (ESP transport mode)" ip netns exec west ping -q -c 3 -i 0.2 -W 2 192.0.2.2
 check "transport: west ESP counters > 0" counted west
 run west ipsec down transport
-check "transport: west clean after down" empty west
-check "transport: east clean after down" empty east
+check "transport: west clean after down" xfrm_empty west
+check "transport: east clean after down" xfrm_empty east
 
 run west ipsec up ipv6
 check "ipv6: ipsec up exit 0" test $? -eq 0
@@ -82,8 +65,8 @@ check "ipv6: west ESP counters > 0" counted west
 check "ipv6: east ESP counters > 0" counted east
 run west ipsec trafficstatus
 run west ipsec down ipv6
-check "ipv6: west clean after down" empty west
-check "ipv6: east clean after down" empty east
+check "ipv6: west clean after down" xfrm_empty west
+check "ipv6: east clean after down" xfrm_empty east
 
 run west ipsec up psk-mismatch
 check "psk-mismatch: ipsec up fails (56)" test $? -eq 56

@@ -69,20 +69,6 @@ children_exactly() {
     done
     return 1
 }
-empty() {   # empty HOST : no XFRM state and no policy but the IKE bypass (5 s)
-    local i
-    for ((i = 0; i < 50; i++)); do
-        [ -z "$(ip -n "$1" xfrm state)" ] &&
-            [ "$(ip -n "$1" xfrm policy | awk '
-                /^src/ { if (b != "" && b !~ /socket/) n++; b = $0; next }
-                { b = b $0 }
-                END { if (b != "" && b !~ /socket/) n++; print n + 0 }')" = 0 ] &&
-            return 0
-        sleep 0.1
-    done
-    ip -n "$1" xfrm state; ip -n "$1" xfrm policy
-    return 1
-}
 ping_from() {   # ping_from SRC DST : three pings from west's SRC to east's DST
     ip netns exec west ping -q -c 3 -i 0.2 -W 2 -I "$1" "$2" >/dev/null
 }
@@ -100,15 +86,15 @@ check "narrowing: west's outbound policy is the narrowed one" \
 check "narrowing: no policy for the /16" bash -c "! ip -n west xfrm policy | grep -q '10.0.0.0/16'"
 run west ipsec trafficstatus
 run west ipsec down wide
-check "narrowing: west clean after down" empty west
-check "narrowing: east clean after down" empty east
+check "narrowing: west clean after down" xfrm_empty west
+check "narrowing: east clean after down" xfrm_empty east
 note "west without narrowing=yes refuses east's narrowed answer"
 run west ipsec add wide-strict
 run west ipsec up wide-strict
 check "narrowing: wide-strict fails" test $? -ne 0
 run west ipsec down wide-strict
-check "narrowing: west clean after wide-strict" empty west
-check "narrowing: east clean after wide-strict" empty east
+check "narrowing: west clean after wide-strict" xfrm_empty west
+check "narrowing: east clean after wide-strict" xfrm_empty east
 note "east without narrowing=yes answers TS_UNACCEPTABLE"
 run east ipsec delete narrow
 run east ipsec add strict
@@ -117,8 +103,8 @@ check "narrowing: strict east refuses (exit != 0)" test $? -ne 0
 check "narrowing: east says why" \
     grep -q '"strict" #[0-9]*: Child SA: the initiator.s traffic selectors .* are wider than \[10.0.2.0/24===10.0.1.0/24\] and narrowing=no; responding with TS_UNACCEPTABLE' "$T/east/pluto.log"
 run west ipsec down wide
-check "narrowing: west clean after strict" empty west
-check "narrowing: east clean after strict" empty east
+check "narrowing: west clean after strict" xfrm_empty west
+check "narrowing: east clean after strict" xfrm_empty east
 
 # ---- protoport ----
 tx west-protoport
@@ -136,8 +122,8 @@ ip netns exec west bash -c 'for i in 1 2 3; do echo probe > /dev/udp/10.0.2.1/9;
 sleep 0.3
 check "protoport: UDP does not use the SA" test "$(out_bytes west)" -eq "$before"
 run west ipsec down icmp-only
-check "protoport: west clean after down" empty west
-check "protoport: east clean after down" empty east
+check "protoport: west clean after down" xfrm_empty west
+check "protoport: east clean after down" xfrm_empty east
 
 # ---- family: four Child SAs under one IKE SA ----
 tx west-family
@@ -198,8 +184,8 @@ check "family: 2x1 up again: ping 10.0.11.1 -> 10.0.2.1" ping_from 10.0.11.1 10.
 check "family: 2x1 up again: still one IKE SA on west" \
     test "$(grep -c '"family/[12]x[12]" #[0-9]*: initiating IKEv2 connection' "$T/west/pluto.log")" -eq 1
 run west ipsec down family
-check "family: west clean after down" empty west
-check "family: east clean after down" empty east
+check "family: west clean after down" xfrm_empty west
+check "family: east clean after down" xfrm_empty east
 run west ipsec delete family
 run east ipsec delete family
 run west ipsec connectionstatus family
