@@ -305,11 +305,12 @@ struct kernel_event {
 
 typedef void kernel_event_cb(const struct kernel_event *e, void *ctx);
 
-/* open the event socket; *FD is for poll(POLLIN), kernel_events_close() closes it */
+/* open the ACQUIRE socket (EXPIREs: kernel_expire.h); *FD is for
+ * poll(POLLIN), kernel_events_close() closes it */
 diag_t kernel_events_open(int *fd);
 /*
- * Read every event queued now (never blocks) and call CB for each
- * ACQUIRE and EXPIRE; other messages and malformed ones are skipped (the
+ * Read every ACQUIRE queued now (never blocks) and call CB for each;
+ * other messages and malformed ones are skipped (the
  * latter logged).  *COUNT (may be NULL) gets the number of events passed
  * to CB.  Fails only when the socket does (ENOBUFS: events were lost).
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * XFRM ACQUIRE and EXPIRE: a second netlink socket joined to their
- * multicast groups (libnl-xfrm 3.7 parses neither), and their decoders.
+ * XFRM ACQUIRE and EXPIRE: netlink sockets joined to their multicast
+ * groups, one each (libnl-xfrm 3.7 parses neither), and their decoders.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,9 +14,8 @@
 #include <netlink/socket.h>
 
 #include "kernel/kernel.h"
+#include "kernel/kernel_expire.h"
 #include "kernel/kernel_nl.h"
-
-static struct nl_sock *event_sock;
 
 static bool family_ok(int f)
 {
@@ -178,43 +177,58 @@ unsigned kernel_events_scan(const void *buf, size_t len, kernel_event_cb *cb, vo
 	return n;
 }
 
-diag_t kernel_events_open(int *fd)
+/*
+ * Two sockets, each joined to one XFRM multicast group: ACQUIRE for
+ * on-demand routing (conn/route.c) and EXPIRE for Child SA lifetimes
+ * (ikev2/pluto_ikev2.c, kernel_expire.h), opened and read the same way.
+ */
+struct group_sock {
+	struct nl_sock *sock;
+	unsigned group;
+	const char *what;	/* "ACQUIRE" */
+};
+
+static struct group_sock acquire_sock = { .group = XFRMNLGRP_ACQUIRE, .what = "ACQUIRE" };
+static struct group_sock expire_sock = { .group = XFRMNLGRP_EXPIRE, .what = "EXPIRE" };
+
+static diag_t group_open(struct group_sock *g, int *fd)
 {
-	if (event_sock != NULL) {
-		*fd = nl_socket_get_fd(event_sock);
+	if (g->sock != NULL) {
+		*fd = nl_socket_get_fd(g->sock);
 		return NULL;
 	}
 	struct nl_sock *s = nl_socket_alloc();
 	if (s == NULL)
-		return diag("kernel: cannot allocate the XFRM event socket");
+		return diag("kernel: cannot allocate the XFRM %s socket", g->what);
 	nl_socket_disable_seq_check(s);
 	int r = nl_connect(s, NETLINK_XFRM);
 	if (r >= 0)
-		r = nl_socket_add_memberships(s, XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, 0);
+		r = nl_socket_add_memberships(s, (int)g->group, 0);
 	if (r >= 0)
 		r = nl_socket_set_nonblocking(s);
 	if (r >= 0)
 		r = nl_socket_set_buffer_size(s, 1 << 20, 0);
 	if (r < 0) {
 		nl_socket_free(s);
-		return diag("kernel: cannot open the XFRM event socket (ACQUIRE, EXPIRE): %s",
-			    nl_geterror(r));
+		return diag("kernel: cannot open the XFRM %s socket: %s", g->what, nl_geterror(r));
 	}
-	event_sock = s;
+	g->sock = s;
 	*fd = nl_socket_get_fd(s);
 	return NULL;
 }
 
-diag_t kernel_events_read(kernel_event_cb *cb, void *ctx, const struct logger *logger,
-			  unsigned *count)
+static diag_t group_read(struct group_sock *g, kernel_event_cb *cb, void *ctx,
+			 const struct logger *logger, unsigned *count)
 {
 	unsigned total = 0;
-	if (event_sock == NULL)
-		return diag("kernel: reading XFRM events failed: event socket not open");
+	if (count != NULL)
+		*count = 0;
+	if (g->sock == NULL)
+		return diag("kernel: reading XFRM %ss failed: socket not open", g->what);
 	for (;;) {
 		unsigned char *buf = NULL;
 		struct sockaddr_nl peer;
-		int n = nl_recv(event_sock, &peer, &buf, NULL);
+		int n = nl_recv(g->sock, &peer, &buf, NULL);
 		if (n == 0 || n == -NLE_AGAIN) {
 			free(buf);
 			break;
@@ -223,7 +237,7 @@ diag_t kernel_events_read(kernel_event_cb *cb, void *ctx, const struct logger *l
 			free(buf);
 			if (count != NULL)
 				*count = total;
-			return diag("kernel: reading XFRM events failed: %s%s", nl_geterror(n),
+			return diag("kernel: reading XFRM %ss failed: %s%s", g->what, nl_geterror(n),
 				    n == -NLE_NOMEM ? " (events were lost)" : "");
 		}
 		/* only the kernel multicasts on these groups */
@@ -235,17 +249,49 @@ diag_t kernel_events_read(kernel_event_cb *cb, void *ctx, const struct logger *l
 		total += kernel_events_scan(buf, (size_t)n, cb, ctx, &bad);
 		free(buf);
 		if (bad > 0)
-			llog(logger, LOG_SEV_WARNING, "kernel: skipped %u malformed XFRM event(s)", bad);
+			llog(logger, LOG_SEV_WARNING, "kernel: skipped %u malformed XFRM %s(s)", bad,
+			     g->what);
 	}
 	if (count != NULL)
 		*count = total;
 	return NULL;
 }
 
+static void group_close(struct group_sock *g)
+{
+	if (g->sock == NULL)
+		return;
+	nl_socket_free(g->sock);
+	g->sock = NULL;
+}
+
+diag_t kernel_events_open(int *fd)
+{
+	return group_open(&acquire_sock, fd);
+}
+
+diag_t kernel_events_read(kernel_event_cb *cb, void *ctx, const struct logger *logger,
+			  unsigned *count)
+{
+	return group_read(&acquire_sock, cb, ctx, logger, count);
+}
+
 void kernel_events_close(void)
 {
-	if (event_sock == NULL)
-		return;
-	nl_socket_free(event_sock);
-	event_sock = NULL;
+	group_close(&acquire_sock);
+}
+
+diag_t kernel_expire_open(int *fd)
+{
+	return group_open(&expire_sock, fd);
+}
+
+diag_t kernel_expire_read(kernel_event_cb *cb, void *ctx, const struct logger *logger)
+{
+	return group_read(&expire_sock, cb, ctx, logger, NULL);
+}
+
+void kernel_expire_close(void)
+{
+	group_close(&expire_sock);
 }

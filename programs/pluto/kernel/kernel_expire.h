@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * XFRM EXPIRE for Child SA lifetimes (kernel_expire.c): a netlink socket
+ * XFRM EXPIRE for Child SA lifetimes (kernel_events.c): a netlink socket
  * of its own, joined to the EXPIRE multicast group only, so that soft and
  * hard expiries reach pluto whether or not on-demand routing opened the
  * ACQUIRE socket (kernel_events.c); the messages are decoded by the same

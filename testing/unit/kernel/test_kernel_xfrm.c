@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "kernel/kernel.h"
+#include "kernel/kernel_expire.h"
 #include "tern/ike_iana.h"
 
 static ip_address W, E;
@@ -431,14 +432,21 @@ static void on_event(const struct kernel_event *e, void *ctx)
 	}
 }
 
-/* poll the event socket until WANT(S) or 5 s passed */
-static void wait_events(int fd, struct seen *s, bool (*want)(const struct seen *))
+/* poll both event sockets until WANT(S) or 5 s passed */
+static void wait_events(int acquire_fd, int expire_fd, struct seen *s,
+			bool (*want)(const struct seen *))
 {
 	for (int i = 0; i < 50 && !want(s); i++) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 100) > 0) {
+		struct pollfd p[2] = {
+			{ .fd = acquire_fd, .events = POLLIN },
+			{ .fd = expire_fd, .events = POLLIN },
+		};
+		if (poll(p, 2, 100) > 0) {
 			unsigned n = 0;
-			assert_ok(kernel_events_read(on_event, s, &global_logger, &n));
+			if (p[0].revents & POLLIN)
+				assert_ok(kernel_events_read(on_event, s, &global_logger, &n));
+			if (p[1].revents & POLLIN)
+				assert_ok(kernel_expire_read(on_event, s, &global_logger));
 		}
 	}
 }
@@ -448,15 +456,18 @@ static bool got_expire(const struct seen *s) { return s->expires > 0; }
 
 /*
  * A packet meets our trap-like policy: the kernel ACQUIREs (telling the
- * template's endpoints, the packet and the reqid); its larval SA then
- * expires (net.core.xfrm_acq_expires = 1) with a hard EXPIRE.
+ * template's endpoints, the packet and the reqid) on the ACQUIRE socket;
+ * its larval SA then expires (net.core.xfrm_acq_expires = 1) with a hard
+ * EXPIRE on the EXPIRE socket (and only there).
  */
 static void test_events(void **state)
 {
 	(void)state;
-	int fd = -1;
+	int fd = -1, xfd = -1;
 	assert_ok(kernel_events_open(&fd));
 	assert_true(fd >= 0);
+	assert_ok(kernel_expire_open(&xfd));
+	assert_true(xfd >= 0 && xfd != fd);
 	run("echo 1 > /proc/sys/net/core/xfrm_acq_expires");
 	/*
 	 * No dummy/veth drivers on the host kernel: the packet leaves by lo,
@@ -480,7 +491,7 @@ static void test_events(void **state)
 	close(u);
 
 	struct seen s = { 0 };
-	wait_events(fd, &s, got_acquire);
+	wait_events(fd, xfd, &s, got_acquire);
 	assert_int_equal(s.acquires, 1);
 	const struct kernel_acquire *a = &s.acquire;
 	address_buf ab;
@@ -494,8 +505,9 @@ static void test_events(void **state)
 	assert_int_equal(a->dir, KERNEL_DIR_OUT);
 	assert_int_equal(a->priority, kernel_policy_priority(&out.id.src, &out.id.dst));
 
-	wait_events(fd, &s, got_expire);
+	wait_events(fd, xfd, &s, got_expire);
 	assert_int_equal(s.expires, 1);
+	assert_int_equal(s.acquires, 1);	/* not again on the EXPIRE socket */
 	const struct kernel_expire *x = &s.expire;
 	assert_true(x->hard);
 	assert_int_equal(x->reqid, KERNEL_REQID_MIN + 30);
@@ -504,6 +516,7 @@ static void test_events(void **state)
 	assert_string_equal(str_address(&x->id.dst, &ab), "192.0.2.2");
 
 	kernel_events_close();
+	kernel_expire_close();
 	assert_ok(kernel_del_policy(&out.id, &global_logger));
 	run("ip route del 10.0.2.0/24 dev lo && ip addr del 10.0.1.1/32 dev lo");
 }
