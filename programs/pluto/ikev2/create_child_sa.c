@@ -371,7 +371,7 @@ static void ccs_done(struct worker_job *w, bool cancelled)
  * C's name in its log lines and C's reqid (each pair its own SAs) */
 static void child_set_conn(struct child_sa *child, struct connection *c)
 {
-	child->conn = c;
+	sa_child_set_conn(&child->ike->eng->sas, child, c);
 	child->reqid = c->config != NULL && c->config->reqid != 0
 		? c->config->reqid : KERNEL_REQID_MIN + (uint32_t)(c->serial & 0xfff) * 4;
 }
@@ -388,7 +388,7 @@ static uint16_t choose_child(struct ike_sa *ike, struct child_sa *child, struct 
 	const struct ike_payload *tsr = ike_message_get(m, IKEv2_NP_TSr);
 	const struct ike_payload *ke = ike_message_get(m, IKEv2_NP_KE);
 	if (old != NULL) {
-		child->conn = old->conn;	/* maybe not the IKE SA's (leftsubnets=) */
+		sa_child_set_conn(&ike->eng->sas, child, old->conn);	/* maybe not the IKE SA's (leftsubnets=) */
 		child->local_ts = old->local_ts;
 		child->remote_ts = old->remote_ts;
 		child->ts_ipproto = old->ts_ipproto;
@@ -814,7 +814,7 @@ void child_rekey_initiate(struct child_sa *old)
 		return;
 	}
 	struct child_sa *child = child_sa_new(ike);
-	child->conn = old->conn;	/* a leftsubnets= member rides on a sibling's IKE SA */
+	sa_child_set_conn(&e->sas, child, old->conn);	/* a leftsubnets= member rides on a sibling's IKE SA */
 	llog(&child->logger, LOG_SEV_INFO, "initiating rekey to replace Child SA #%lu", old->serial);
 	child->local_ts = old->local_ts;
 	child->remote_ts = old->remote_ts;

@@ -1095,7 +1095,7 @@ static void refine_conn(struct ikev2_engine *e, struct ike_sa *ike, const struct
 		if (c != ike->conn && conn_fits(ike, c, m)) {
 			llog(&ike->logger, LOG_SEV_INFO, "switched to connection \"%s\" (its IDs and subnets fit)",
 			     c->name);
-			ike->conn = c;
+			sa_ike_set_conn(&e->sas, ike, c);
 			return;
 		}
 	}

@@ -215,14 +215,11 @@ static struct ike_sa *rekey_successor(struct ike_sa *old, bool initiator)
 		struct ike_sa *s = old->rekey_new != 0 ? sa_ike_by_serial(&old->eng->sas, old->rekey_new) : NULL;
 		return s != NULL && s->rekey_of == old->serial && s->initiator ? s : NULL;
 	}
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&old->eng->sas, &n);
-	struct ike_sa *found = NULL;
-	for (size_t i = 0; i < n && found == NULL; i++)
-		if (v[i]->rekey_of == old->serial && !v[i]->initiator)
-			found = v[i];
-	free(v);
-	return found;
+	/* a rekey's new IKE SA is of the old one's connection */
+	for (struct ike_sa *s = sa_ike_of_conn(&old->eng->sas, old->conn); s != NULL; s = s->conn_next)
+		if (s->rekey_of == old->serial && !s->initiator)
+			return s;
+	return NULL;
 }
 
 /*
@@ -462,14 +459,10 @@ static struct ike_sa *rekeying(struct ike_sa *old)
 /* the established IKE SA that replaced OLD (the peer rekeyed it), if any */
 static struct ike_sa *replaced_by(struct ike_sa *old)
 {
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&old->eng->sas, &n);
-	struct ike_sa *found = NULL;
-	for (size_t i = 0; i < n && found == NULL; i++)
-		if (v[i]->rekey_of == old->serial && v[i]->state == ESTABLISHED_IKE_SA)
-			found = v[i];
-	free(v);
-	return found;
+	for (struct ike_sa *s = sa_ike_of_conn(&old->eng->sas, old->conn); s != NULL; s = s->conn_next)
+		if (s->rekey_of == old->serial && s->state == ESTABLISHED_IKE_SA)
+			return s;
+	return NULL;
 }
 
 static void rekey_timer_cb(void *arg);

@@ -498,11 +498,8 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 	 */
 	struct ike_sa *first = NULL, *established = NULL;
 	struct child_sa *child = NULL;
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
-	for (size_t i = 0; i < n; i++) {
-		struct ike_sa *ike = v[i];
-		if (ike->conn != c || ike->state == IKE_SA_DELETE)
+	for (struct ike_sa *ike = sa_ike_of_conn(&e->sas, c); ike != NULL; ike = ike->conn_next) {
+		if (ike->state == IKE_SA_DELETE)
 			continue;
 		if (first == NULL)
 			first = ike;
@@ -512,7 +509,6 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 			if (ch->conn == c && ch->state != CHILD_SA_DELETE)
 				child = ch;
 	}
-	free(v);
 	if (first != NULL && (established == NULL || child != NULL)) {
 		struct ike_sa *ike = established != NULL ? established : first;
 		struct logger lg = ike->logger;
@@ -552,13 +548,46 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 	return client != NULL ? IKEV2_INITIATE_STARTED : CTL_RC_OK;
 }
 
+static int cmp_ike_serial(const void *a, const void *b)
+{
+	unsigned long x = (*(struct ike_sa *const *)a)->serial, y = (*(struct ike_sa *const *)b)->serial;
+	return x < y ? -1 : x > y;
+}
+
 unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c)
 {
-	size_t n;
 	unsigned count = 0;
 	if (revival_cancel(e, c))
 		llog(&c->logger, LOG_SEV_INFO, "cancelling the scheduled revival");
-	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
+	/* the IKE SAs involved, in serial order: C's own, and those of other
+	 * connections carrying a Child SA of C (leftsubnets=); by the
+	 * per-connection lists, not a walk of every IKE SA */
+	size_t n = 0, size = 8;
+	struct ike_sa **v = xcalloc(size, sizeof(*v));
+	for (struct child_sa *ch = sa_child_of_conn(&e->sas, c); ch != NULL; ch = ch->conn_next) {
+		if (ch->ike->conn == c)
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = v[i] == ch->ike;
+		if (seen)
+			continue;
+		if (n == size) {
+			v = realloc(v, (size *= 2) * sizeof(*v));
+			if (v == NULL)
+				abort();
+		}
+		v[n++] = ch->ike;
+	}
+	for (struct ike_sa *ike = sa_ike_of_conn(&e->sas, c); ike != NULL; ike = ike->conn_next) {
+		if (n == size) {
+			v = realloc(v, (size *= 2) * sizeof(*v));
+			if (v == NULL)
+				abort();
+		}
+		v[n++] = ike;
+	}
+	qsort(v, n, sizeof(*v), cmp_ike_serial);
 	for (size_t i = 0; i < n; i++) {
 		struct ike_sa *ike = v[i];
 		if (ike->conn != c) {

@@ -167,14 +167,11 @@ void revival_free_engine(struct ikev2_engine *e)
  * rekey of IKE still in flight dies with it) */
 static bool conn_has_other_ike(const struct ike_sa *ike)
 {
-	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&ike->eng->sas, &n);
-	bool found = false;
-	for (size_t i = 0; i < n && !found; i++)
-		found = v[i] != ike && v[i]->conn == ike->conn && v[i]->state != IKE_SA_DELETE &&
-			!(v[i]->rekey_of == ike->serial && v[i]->state != ESTABLISHED_IKE_SA);
-	free(v);
-	return found;
+	for (const struct ike_sa *s = sa_ike_of_conn(&ike->eng->sas, ike->conn); s != NULL; s = s->conn_next)
+		if (s != ike && s->state != IKE_SA_DELETE &&
+		    !(s->rekey_of == ike->serial && s->state != ESTABLISHED_IKE_SA))
+			return true;
+	return false;
 }
 
 bool revival_ike_died(struct ike_sa *ike, const char *subplot)

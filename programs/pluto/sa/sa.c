@@ -46,6 +46,21 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* a connection's IKE SAs: one node per connection that has any */
+struct sa_conn_ikes {
+	const struct connection *conn;
+	struct ike_sa *head, *tail;
+	struct child_sa *children;	/* newest first */
+	struct sa_conn_ikes *next;	/* bucket chain */
+};
+
+static size_t hash_conn(const struct connection *c, size_t buckets)
+{
+	uint64_t h = (uint64_t)(uintptr_t)c >> 4;
+	h *= 11400714819323198485ull;
+	return (size_t)(h >> 32) & (buckets - 1);
+}
+
 void sa_table_init(struct sa_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -54,6 +69,7 @@ void sa_table_init(struct sa_table *t)
 	t->ike_by_serial = xcalloc(t->buckets, sizeof(*t->ike_by_serial));
 	t->ike_by_spi = xcalloc(t->buckets, sizeof(*t->ike_by_spi));
 	t->child_by_serial = xcalloc(t->buckets, sizeof(*t->child_by_serial));
+	t->by_conn = xcalloc(t->buckets, sizeof(*t->by_conn));
 }
 
 static void rehash(struct sa_table *t)
@@ -62,7 +78,14 @@ static void rehash(struct sa_table *t)
 	struct ike_sa **bs = xcalloc(nb, sizeof(*bs));
 	struct ike_sa **bp = xcalloc(nb, sizeof(*bp));
 	struct child_sa **cs = xcalloc(nb, sizeof(*cs));
+	struct sa_conn_ikes **bc = xcalloc(nb, sizeof(*bc));
 	for (size_t i = 0; i < t->buckets; i++) {
+		for (struct sa_conn_ikes *l = t->by_conn[i], *n; l != NULL; l = n) {
+			n = l->next;
+			size_t h = hash_conn(l->conn, nb);
+			l->next = bc[h];
+			bc[h] = l;
+		}
 		for (struct ike_sa *s = t->ike_by_serial[i], *n; s != NULL; s = n) {
 			n = s->serial_next;
 			size_t h = hash_serial(s->serial, nb);
@@ -85,6 +108,8 @@ static void rehash(struct sa_table *t)
 	free(t->ike_by_serial);
 	free(t->ike_by_spi);
 	free(t->child_by_serial);
+	free(t->by_conn);
+	t->by_conn = bc;
 	t->ike_by_serial = bs;
 	t->ike_by_spi = bp;
 	t->child_by_serial = cs;
@@ -99,6 +124,13 @@ static void maybe_grow(struct sa_table *t)
 
 void sa_table_free(struct sa_table *t)
 {
+	for (size_t i = 0; i < t->buckets; i++) {
+		for (struct sa_conn_ikes *l = t->by_conn[i], *n; l != NULL; l = n) {
+			n = l->next;
+			free(l);
+		}
+	}
+	free(t->by_conn);
 	free(t->ike_by_serial);
 	free(t->ike_by_spi);
 	free(t->child_by_serial);
@@ -110,6 +142,130 @@ unsigned long sa_next_serial(struct sa_table *t)
 	return t->next_serial++;
 }
 
+static struct sa_conn_ikes **conn_slot(const struct sa_table *t, const struct connection *c)
+{
+	struct sa_conn_ikes **pp = &t->by_conn[hash_conn(c, t->buckets)];
+	while (*pp != NULL && (*pp)->conn != c)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static struct sa_conn_ikes *conn_node(struct sa_table *t, const struct connection *c)
+{
+	struct sa_conn_ikes **pp = conn_slot(t, c);
+	if (*pp == NULL) {
+		*pp = xcalloc(1, sizeof(**pp));
+		(*pp)->conn = c;
+	}
+	return *pp;
+}
+
+static void conn_node_maybe_free(struct sa_table *t, struct sa_conn_ikes *l)
+{
+	if (l->head != NULL || l->children != NULL)
+		return;
+	struct sa_conn_ikes **pp = conn_slot(t, l->conn);
+	*pp = l->next;
+	free(l);
+}
+
+static void conn_link(struct sa_table *t, struct ike_sa *ike)
+{
+	struct sa_conn_ikes *l = conn_node(t, ike->conn);
+	/* serial order: normally the newest, so at the tail */
+	struct ike_sa *after = l->tail;
+	while (after != NULL && after->serial > ike->serial)
+		after = after->conn_prev;
+	ike->conn_prev = after;
+	ike->conn_next = after != NULL ? after->conn_next : l->head;
+	if (ike->conn_next != NULL)
+		ike->conn_next->conn_prev = ike;
+	else
+		l->tail = ike;
+	if (after != NULL)
+		after->conn_next = ike;
+	else
+		l->head = ike;
+	ike->conn_list = l;
+}
+
+static void conn_unlink(struct sa_table *t, struct ike_sa *ike)
+{
+	struct sa_conn_ikes *l = ike->conn_list;
+	if (l == NULL)
+		return;
+	if (ike->conn_prev != NULL)
+		ike->conn_prev->conn_next = ike->conn_next;
+	else
+		l->head = ike->conn_next;
+	if (ike->conn_next != NULL)
+		ike->conn_next->conn_prev = ike->conn_prev;
+	else
+		l->tail = ike->conn_prev;
+	ike->conn_prev = ike->conn_next = NULL;
+	ike->conn_list = NULL;
+	conn_node_maybe_free(t, l);
+}
+
+static void child_conn_link(struct sa_table *t, struct child_sa *c)
+{
+	struct sa_conn_ikes *l = conn_node(t, c->conn);
+	c->conn_prev = NULL;
+	c->conn_next = l->children;
+	if (l->children != NULL)
+		l->children->conn_prev = c;
+	l->children = c;
+	c->conn_list = l;
+}
+
+static void child_conn_unlink(struct sa_table *t, struct child_sa *c)
+{
+	struct sa_conn_ikes *l = c->conn_list;
+	if (l == NULL)
+		return;
+	if (c->conn_prev != NULL)
+		c->conn_prev->conn_next = c->conn_next;
+	else
+		l->children = c->conn_next;
+	if (c->conn_next != NULL)
+		c->conn_next->conn_prev = c->conn_prev;
+	c->conn_prev = c->conn_next = NULL;
+	c->conn_list = NULL;
+	conn_node_maybe_free(t, l);
+}
+
+struct child_sa *sa_child_of_conn(const struct sa_table *t, const struct connection *c)
+{
+	struct sa_conn_ikes *l = *conn_slot(t, c);
+	return l != NULL ? l->children : NULL;
+}
+
+void sa_child_set_conn(struct sa_table *t, struct child_sa *child, struct connection *c)
+{
+	bool linked = child->conn_list != NULL;
+	if (linked)
+		child_conn_unlink(t, child);
+	child->conn = c;
+	if (linked)
+		child_conn_link(t, child);
+}
+
+struct ike_sa *sa_ike_of_conn(const struct sa_table *t, const struct connection *c)
+{
+	struct sa_conn_ikes *l = *conn_slot(t, c);
+	return l != NULL ? l->head : NULL;
+}
+
+void sa_ike_set_conn(struct sa_table *t, struct ike_sa *ike, struct connection *c)
+{
+	bool linked = ike->conn_list != NULL;
+	if (linked)
+		conn_unlink(t, ike);
+	ike->conn = c;
+	if (linked)
+		conn_link(t, ike);
+}
+
 void sa_add_ike(struct sa_table *t, struct ike_sa *ike)
 {
 	size_t h = hash_serial(ike->serial, t->buckets);
@@ -118,6 +274,7 @@ void sa_add_ike(struct sa_table *t, struct ike_sa *ike)
 	h = hash_spi(ike->ispi, t->buckets);
 	ike->spi_next = t->ike_by_spi[h];
 	t->ike_by_spi[h] = ike;
+	conn_link(t, ike);
 	t->nr_ike++;
 	maybe_grow(t);
 }
@@ -138,6 +295,7 @@ void sa_remove_ike(struct sa_table *t, struct ike_sa *ike)
 			break;
 		}
 	}
+	conn_unlink(t, ike);
 	t->nr_ike--;
 }
 
@@ -148,6 +306,7 @@ void sa_add_child(struct sa_table *t, struct child_sa *c)
 	t->child_by_serial[h] = c;
 	c->sibling_next = c->ike->children;
 	c->ike->children = c;
+	child_conn_link(t, c);
 	t->nr_child++;
 	maybe_grow(t);
 }
@@ -169,6 +328,7 @@ void sa_remove_child(struct sa_table *t, struct child_sa *c)
 			}
 		}
 	}
+	child_conn_unlink(t, c);
 	t->nr_child--;
 }
 

@@ -6,6 +6,8 @@
  *   IKE SA   by serial, and by IKE SPIs (the initiator's SPI is the key;
  *            the responder's SPI and the peer endpoint tell apart the
  *            rare SAs sharing one)
+ *   IKE SA   by connection: a list per connection, in serial order
+ *   Child SA by connection: a list per connection
  *   Child SA by serial; a Child SA also sits on its IKE SA's list
  *
  * A table belongs to one IKEv2 engine (ikev2/ikev2.h): pluto has one, the
@@ -125,6 +127,9 @@ struct ike_sa {
 	struct child_pending *pending;
 	/* table links */
 	struct ike_sa *serial_next, *spi_next;
+	/* the IKE SAs of CONN, in serial order (sa_ike_of_conn()) */
+	struct ike_sa *conn_prev, *conn_next;
+	struct sa_conn_ikes *conn_list;
 };
 
 struct child_sa {
@@ -149,6 +154,9 @@ struct child_sa {
 	struct child_rekey *rekey;	/* our CREATE_CHILD_SA in flight for it */
 	struct child_sa *sibling_next;
 	struct child_sa *serial_next;
+	/* the Child SAs of CONN (sa_child_of_conn()) */
+	struct child_sa *conn_prev, *conn_next;
+	struct sa_conn_ikes *conn_list;
 };
 
 struct sa_table {
@@ -160,6 +168,7 @@ struct sa_table {
 	struct ike_sa **ike_by_serial;
 	struct ike_sa **ike_by_spi;
 	struct child_sa **child_by_serial;
+	struct sa_conn_ikes **by_conn;	/* a connection's IKE SAs */
 };
 
 void sa_table_init(struct sa_table *t);
@@ -183,6 +192,18 @@ struct child_sa *sa_child_by_serial(const struct sa_table *t, unsigned long seri
 struct ike_sa *sa_ike_by_spis(const struct sa_table *t, const uint8_t ispi[8],
 			      const uint8_t rspi[8], bool our_role_initiator,
 			      const ip_endpoint *remote);
+/*
+ * The IKE SAs of connection C (ike->conn), in serial order, without a
+ * walk of the others: for (s = sa_ike_of_conn(t, c); s != NULL; s =
+ * s->conn_next).  Deleting S while at it: take s->conn_next first.
+ */
+struct ike_sa *sa_ike_of_conn(const struct sa_table *t, const struct connection *c);
+/* IKE (in the table) now belongs to connection C */
+void sa_ike_set_conn(struct sa_table *t, struct ike_sa *ike, struct connection *c);
+/* the Child SAs of connection C (child->conn; over any IKE SA), newest
+ * first: s = sa_child_of_conn(t, c); s != NULL; s = s->conn_next */
+struct child_sa *sa_child_of_conn(const struct sa_table *t, const struct connection *c);
+void sa_child_set_conn(struct sa_table *t, struct child_sa *child, struct connection *c);
 /* every IKE SA in serial order (status); caller frees */
 struct ike_sa **sa_ike_sorted(const struct sa_table *t, size_t *n);
 struct child_sa **sa_child_sorted(const struct sa_table *t, size_t *n);
