@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tern/ctl.h"
+#include "conn/add.h"
 #include "ikev2/internal.h"
 
 static void child_new_whack(struct child_sa *child, int rc);	/* the new Child SA's `ipsec up` */
@@ -1135,6 +1136,79 @@ void child_new_forget(struct ike_sa *ike)
 			ike->eng->ops->whack_done(ike->eng->ctx, p->client[i], CTL_RC_FATAL);
 	free(p);
 	ike->pending = NULL;
+}
+
+void child_new_move(struct ike_sa *old, struct ike_sa *ike)
+{
+	struct child_pending *p = old->pending;
+	if (p == NULL || old == ike)
+		return;
+	if (p->timer != NULL)
+		old->eng->ops->timer_cancel(old->eng->ctx, p->timer);
+	p->timer = NULL;
+	old->pending = NULL;
+	struct child_pending *q = ike->pending;
+	if (q == NULL) {
+		ike->pending = q = p;
+	} else {
+		for (unsigned i = 0; i < p->n; i++) {
+			if (q->n == sizeof(q->conn_serial) / sizeof(q->conn_serial[0])) {
+				if (p->client[i] != NULL && ike->eng->ops->whack_done != NULL)
+					ike->eng->ops->whack_done(ike->eng->ctx, p->client[i], CTL_RC_FATAL);
+				continue;
+			}
+			q->conn_serial[q->n] = p->conn_serial[i];
+			q->client[q->n++] = p->client[i];
+		}
+		free(p);
+	}
+	if (q->n > 0) {
+		ldbg(&ike->logger, "%u Child SA(s) waiting on IKE SA #%lu now wait on #%lu", q->n,
+		     old->serial, ike->serial);
+		/* once IKE is established (the caller's next step) */
+		if (q->timer == NULL)
+			q->timer = ike->eng->ops->timer_start(ike->eng->ctx, 0, kick_timer_cb, ike);
+	}
+}
+
+/* queue C on IKE without starting anything; false when it is there already */
+static bool queue_quietly(struct ike_sa *ike, struct connection *c)
+{
+	struct child_pending *p = ike->pending;
+	if (p == NULL) {
+		p = ike->pending = calloc(1, sizeof(*p));
+		if (p == NULL)
+			abort();
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->conn_serial[i] == c->serial)
+			return false;
+	if (p->n == sizeof(p->conn_serial) / sizeof(p->conn_serial[0]))
+		return false;
+	p->client[p->n] = NULL;
+	p->conn_serial[p->n++] = c->serial;
+	return true;
+}
+
+void child_new_family(struct ike_sa *ike)
+{
+	const struct conn_config *cc = ike->conn->config;
+	if (!ike->initiator || ike->rekey_of != 0 || ike->reauth_of != 0 || cc == NULL ||
+	    cc->connalias == NULL)
+		return;
+	size_t n;
+	struct connection **v = conn_family(cc->connalias, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct connection *c = v[i];
+		if (c == ike->conn || !conn_oriented(c) || !revival_wanted(c) ||
+		    !address_eq(&ike->remote.addr, &conn_that(c)->host) ||
+		    sa_child_of_conn(&ike->eng->sas, c) != NULL || sa_ike_of_conn(&ike->eng->sas, c) != NULL)
+			continue;
+		if (queue_quietly(ike, c))
+			llog(&c->logger, LOG_SEV_INFO, "queue Child SA; its IKE SA \"%s\" #%lu of the family is up again",
+			     ike->conn->name, ike->serial);
+	}
+	free(v);
 }
 
 /* the IKE SA of C's family (same connalias, same peer) that C can use */

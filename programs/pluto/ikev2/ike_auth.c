@@ -786,6 +786,7 @@ static void initiator_authenticated(struct ike_sa *ike, const struct ike_message
 		jam_auth_peer(b, ike, story);
 	}
 	initial_contact_established(ike, false);	/* uniqueids */
+	child_new_family(ike);	/* after a revival: the siblings come back too */
 	struct child_sa *child = proposed_child(ike);
 	if (child == NULL) {
 		ike_whack_done(ike, ike->child_failed ? CTL_RC_FATAL : CTL_RC_OK);

@@ -207,6 +207,11 @@ int child_new_queue_on(struct ike_sa *ike, struct connection *c, struct log_clie
 /* IKE is established / finished an exchange: start the next queued one */
 void child_new_kick(struct ike_sa *ike);
 void child_new_forget(struct ike_sa *ike);	/* IKE goes */
+/* an IKE SA rekey: what waits on OLD now waits on IKE */
+void child_new_move(struct ike_sa *old, struct ike_sa *ike);
+/* IKE (ours, new) is established: queue the family siblings of its
+ * connection that are supposed to be up and are not (after a revival) */
+void child_new_family(struct ike_sa *ike);
 ikev2_handler_fn process_create_child_sa_request;
 ikev2_handler_fn process_create_child_sa_response;
 /* start a CREATE_CHILD_SA that replaces OLD (now, or once the IKE SA is free) */

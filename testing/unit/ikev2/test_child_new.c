@@ -139,6 +139,33 @@ static void test_child_again_refused(void **state)
 	assert_int_equal(live_states(&west), 0);
 }
 
+/* the IKE SA is rekeyed while the new Child SA waits for it: the queue
+ * moves to the new IKE SA, the Child SA comes up over that */
+static void test_child_waits_through_ike_rekey(void **state)
+{
+	(void)state;
+	establish(&(struct setup){ 0 });
+	east_deletes_child();
+	struct ike_sa *wike = only_ike(&west);
+	east.drop_sends = 1;	/* its answer to the rekey: retransmitted later */
+	ike_rekey_initiate_now(wike);
+	pump();
+	assert_non_null(wike->req.pkt);		/* window 1: the Child SA waits */
+	assert_int_equal(ikev2_initiate(west.e, west.conn, NULL, NULL), CTL_RC_OK);
+	assert_null(wike->children);
+	assert_non_null(wike->pending);
+	run_for(5000);
+	expect_log("\"C\" #3: initiator rekeyed IKE SA #1");
+	expect_log("\"C\" #4: initiator established Child SA using #3");
+	expect_log("\"C\" #4: responder established Child SA using #3");
+	wike = only_ike(&west);
+	assert_non_null(wike);
+	assert_int_equal(wike->serial, 3);
+	assert_non_null(wike->children);
+	assert_int_equal(wike->children->serial, 4);
+	expect_matching_live_sas();
+}
+
 int main(void)
 {
 	if (NSS_NoDB_Init(NULL) != SECSuccess) {
@@ -150,6 +177,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_child_again_over_ike, teardown),
 		cmocka_unit_test_teardown(test_child_again_whack, teardown),
 		cmocka_unit_test_teardown(test_child_again_refused, teardown),
+		cmocka_unit_test_teardown(test_child_waits_through_ike_rekey, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	NSS_Shutdown();
