@@ -257,7 +257,7 @@ void ike_rekey_initiate_now(struct ike_sa *old);
 /* SA's soft time limit and byte limits from the connection (lifetime_s set) */
 void child_kernel_limits(const struct child_sa *child, struct ikev2_kernel_sa *sa);
 
-/* ---- revival.c: auto=start (and ondemand) conns come back, with backoff ---- */
+/* ---- revival.c: conns supposed to be up (auto=start, ipsec up) come back, with backoff ---- */
 #define REVIVAL_DELAY_STEP_MS 5000	/* Libreswan: 0, 5, 10, ... seconds */
 #define REVIVAL_DELAY_MAX_MS 300000	/* at most 5 minutes apart */
 uint64_t revival_delay_ms(unsigned attempt);	/* attempt 1: 0 */
