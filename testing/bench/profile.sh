@@ -14,6 +14,7 @@
 #                                                trafficstatus: one dump each
 #   testing/bench/profile.sh lsw-sa [N] [PROPOSAL]   Libreswan 4.10's pluto as
 #                                                responder to N IKE SAs
+#   testing/bench/profile.sh charon-sa-rsa [N]   the same with RSA-2048 certificates
 #   testing/bench/profile.sh charon-sa [N] [PROPOSAL]   strongSwan's charon as
 #                                                responder to N IKE SAs (the same
 #                                                count for the peer, all threads)
@@ -143,24 +144,32 @@ lsw-sa)
     echo "== Libreswan pluto, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.$VP.out.1)" 12
     ;;
-charon-sa)
+charon-sa|charon-sa-rsa)
     n=${2:-2000} prop=${3:-aes256gcm16-prfsha256-curve25519}
     C=$WORK/charon
-    charon_setup "$C" "$prop" || exit 2
+    authargs=(--psk "$PSK")
+    if [ "$MODE" = charon-sa-rsa ]; then
+        n=${2:-200}
+        pki_setup "$WORK/pki" || exit 2
+        charon_cert_setup "$C" "$prop" "$WORK/pki" || exit 2
+        authargs=(--nssdb "$WORK/pki/ikeload" --cert $ID_I --ca $PKI_CA)
+    else
+        charon_setup "$C" "$prop" || exit 2
+    fi
     (cd "$WORK" && STRONGSWAN_CONF="$C/strongswan.conf" exec ip netns exec $NS_R sh -c \
         "mount --bind '$C/run' /run && exec valgrind --tool=callgrind --callgrind-out-file='$WORK/cg.%p.out' '$CHARON'" \
         >"$WORK/valgrind.log" 2>&1) &
     VP=$!
     for ((i = 0; i < 1200; i++)); do sw "$C" --stats >/dev/null 2>&1 && break; sleep 0.1; done
-    sw "$C" --load-all --file "$C/swanctl.conf" >/dev/null 2>&1 || { log "charon did not load its conn"; exit 1; }
+    SWANCTL_DIR=$C sw "$C" --load-all --file "$C/swanctl.conf" >/dev/null 2>&1 || { log "charon did not load its conn"; exit 1; }
     CP=$(pgrep -P "$VP" 2>/dev/null | head -1); CP=${CP:-$VP}
     timeout 60 callgrind_control -z "$CP" >/dev/null
     timeout 1200 ip netns exec $NS_I "$IKELOAD" --local $ADDR_I --remote $ADDR_R -n "$n" --window 16 \
-        --psk "$PSK" --id-i $ID_I --id-r $ID_R --timeout 10 --pid "$CP"
+        "${authargs[@]}" --id-i $ID_I --id-r $ID_R --timeout 10 --pid "$CP"
     timeout 60 callgrind_control -d "$CP" >/dev/null
     sleep 1
     echo "== charon, $n IKE SAs ($prop): divide by $n for per-IKE-SA figures"
     top "$(ls "$WORK"/cg.*.out.1)" 12
     ;;
-*) sed -n '2,24p' "$0"; exit 2 ;;
+*) sed -n '2,25p' "$0"; exit 2 ;;
 esac

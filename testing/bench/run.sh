@@ -433,6 +433,7 @@ $(row_sa rsa2048 "rsa2048 cert")
 - *responder CPU ms / IKE SA*: what one IKE SA costs the responder, crypto workers included (lower is better), median of $ROUNDS rounds in which the responders take turns, the range in brackets; the other columns are from the median round; *of which system*: the part spent in the kernel (sockets, wake-ups between threads, page faults).
 - *wall rate*: IKE SAs established per second with both the initiator and the responder on these $(nproc) CPUs; the initiator (one thread, reusing its key pair) shares the machine, so this is a floor.
 - *initiator CPU*: the load generator's own CPU for the run, to show it is not the only bottleneck.
+- *rsa2048 cert*: the same x25519 IKE SA with both ends authenticated by RSA-2048 certificates: the responder verifies the initiator's RSASSA-PSS signature and its certificate's chain to the CA, and makes one RSA signature (the private-key operation is most of the cost); the initiator signs once per IKE SA too, so its wall rate says little.
 - *ikesa_table_size=4096*: charon as shipped keeps its IKE SAs in a hash table of one bucket (\`charon.ikesa_table_size = 1\`); this row gives it 4,096 buckets in 16 segments, to separate that setting from the rest of its cost.
 
 ## 2. Loading connections
