@@ -210,6 +210,7 @@ median() {
     R[$k]=${R[$k.$(sed -n "${mid}p" <<< "$sorted" | cut -d' ' -f2)]}
     R[$k.range]="$(head -1 <<< "$sorted" | cut -d' ' -f1)–$(tail -1 <<< "$sorted" | cut -d' ' -f1)"
 }
+R[loadavg]=$(cut -d' ' -f1-3 /proc/loadavg)
 for k in tern.x25519 charon.x25519 charon-table.x25519 lsw.x25519 tern.modp2048 charon.modp2048 lsw.modp2048 \
     tern.rsa2048 charon.rsa2048 lsw.rsa2048; do median $k; done
 
@@ -391,7 +392,7 @@ $((RUNTIME / 60 + 1)) minutes here).  Every tern figure has the peer's beside it
 in the same run on the same machine.  Benchmarks are not tests: nothing asserts a figure.
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'), tern commit $COMMIT, build \`$(basename "$B")\` (meson buildtype $(meson introspect --buildoptions "$B" 2>/dev/null | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"][0])' 2>/dev/null || echo '?'))
-- Machine: $(nproc) CPUs ($CPU), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other work, so wall figures are noisy
+- Machine: $(nproc) CPUs ($CPU), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other work (load average ${R[loadavg]:-?} (1, 5, 15 min) at the end of section 1), so CPU and wall figures are noisy: the instruction counts under Hot spots are the stable ones
 - Peer: $SWVER (openssl plugin); NSS $NSSVER for tern and the load generator
 - Command: \`testing/bench/run.sh\` (N_SA=$N_SA N_MODP=$N_MODP N_RSA=$N_RSA N_CONNS=$N_CONNS WINDOW=$WINDOW ROUNDS=$ROUNDS); run time ${RUNTIME} s
 
