@@ -91,8 +91,10 @@ enum ctl_type {
 	CTL_TERMINATE = 16,		/* R NAME */
 	CTL_ROUTE = 17,			/* R NAME */
 	CTL_UNROUTE = 18,		/* R NAME */
+	CTL_REKEY_IKE = 19,		/* R NAME, O ASYNC: rekey the IKE SA now */
+	CTL_REKEY_CHILD = 20,		/* R NAME, O ASYNC: rekey the Child SA now */
 #define CTL_REQUEST_FIRST CTL_STATUS
-#define CTL_REQUEST_LAST CTL_UNROUTE
+#define CTL_REQUEST_LAST CTL_REKEY_CHILD
 
 	CTL_LOG = 0x8001,		/* R TEXT (may be empty), R SEVERITY */
 	CTL_RESULT = 0x8002,		/* R RC, O TEXT */

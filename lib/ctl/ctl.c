@@ -102,6 +102,8 @@ static const struct type_spec requests[] = {
 	[CTL_TERMINATE] = { "TERMINATE", A(CTL_ATTR_NAME), 0 },
 	[CTL_ROUTE] = { "ROUTE", A(CTL_ATTR_NAME), 0 },
 	[CTL_UNROUTE] = { "UNROUTE", A(CTL_ATTR_NAME), 0 },
+	[CTL_REKEY_IKE] = { "REKEY_IKE", A(CTL_ATTR_NAME), A(CTL_ATTR_ASYNC) },
+	[CTL_REKEY_CHILD] = { "REKEY_CHILD", A(CTL_ATTR_NAME), A(CTL_ATTR_ASYNC) },
 };
 
 static const struct type_spec reply_log = {

@@ -62,6 +62,10 @@ static const struct option long_opts[] = {
 	{ "route", no_argument, NULL, CMD(CTL_ROUTE) },
 	{ "ondemand", no_argument, NULL, CMD(CTL_ROUTE) },		/* Libreswan alias */
 	{ "unroute", no_argument, NULL, CMD(CTL_UNROUTE) },
+	{ "rekey-ike", no_argument, NULL, CMD(CTL_REKEY_IKE) },
+	{ "rekey-child", no_argument, NULL, CMD(CTL_REKEY_CHILD) },
+	{ "rekey-ipsec", no_argument, NULL, CMD(CTL_REKEY_CHILD) },	/* Libreswan's older name */
+	{ "async", no_argument, NULL, OPT_ASYNC },			/* Libreswan alias */
 	{ 0, 0, 0, 0 },
 };
 
@@ -82,6 +86,8 @@ static const char usage_text[] =
 	"  --terminate, --down    take NAME down\n"
 	"  --route, --ondemand    install NAME's policy (on-demand)\n"
 	"  --unroute              remove NAME's policy\n"
+	"  --rekey-ike            rekey NAME's IKE SA now\n"
+	"  --rekey-child, --rekey-ipsec  rekey NAME's Child SA now\n"
 	"\n"
 	"Status:\n"
 	"  --status  --globalstatus  --briefstatus  --showstates\n"
@@ -278,7 +284,7 @@ int main(int argc, char **argv)
 	}
 	if (async) {
 		if (!ctl_request_takes(type, CTL_ATTR_ASYNC))
-			return usage_error("--asynchronous is only used with --initiate, --add or --replace");
+			return usage_error("--asynchronous is only used with --initiate, --add, --replace or --rekey-*");
 		req.async = true;
 	}
 	if (type == CTL_DEBUG) {

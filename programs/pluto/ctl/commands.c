@@ -19,6 +19,33 @@
 #include "pluto.h"
 #include "server/iface.h"
 
+static int need_connection(const char *name);
+
+/* --rekey-ike / --rekey-child: the SAs are there already, so the request
+ * only starts the exchange (--asynchronous or not); its lines go to the log */
+static int cmd_rekey(const struct ctl_request *req)
+{
+	if (need_connection(req->name) != CTL_RC_OK)
+		return CTL_RC_UNKNOWN_NAME;
+	if (pluto_ikev2 == NULL)
+		return CTL_RC_INTERNAL_ERROR;
+	bool ike = req->type == CTL_REKEY_IKE;
+	struct connection *c = conn_by_name_or_serial(req->name);
+	if (c != NULL)
+		return ikev2_rekey(pluto_ikev2, c, ike);
+	/* an alias: every member of the family that has one */
+	size_t n;
+	struct connection **v = conn_family(req->name, &n);
+	int rc = CTL_RC_OK;
+	for (size_t i = 0; i < n; i++) {
+		int r = ikev2_rekey(pluto_ikev2, v[i], ike);
+		if (rc == CTL_RC_OK)
+			rc = r;
+	}
+	free(v);
+	return rc;
+}
+
 static int need_connection(const char *name)
 {
 	if (conn_by_name_or_serial(name) != NULL)
@@ -218,6 +245,9 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 			return rc;
 		}
 		return unroute_connection(conn_by_name_or_serial(req->name), &global_logger);
+	case CTL_REKEY_IKE:
+	case CTL_REKEY_CHILD:
+		return cmd_rekey(req);
 	case CTL_LOG:
 	case CTL_RESULT:
 		break;

@@ -141,6 +141,9 @@ int ikev2_initiate(struct ikev2_engine *e, struct connection *c, struct log_clie
 		   const struct ikev2_initiate_opts *opts);
 /* delete C's SAs, sending Delete notifications; returns how many IKE SAs */
 unsigned ikev2_terminate(struct ikev2_engine *e, struct connection *c);
+/* whack --rekey-ike (IKE_SA) / --rekey-child: rekey C's newest established
+ * IKE SA or Child SA now (rekey_cmd.c); a CTL_RC_* code, the failure logged */
+int ikev2_rekey(struct ikev2_engine *e, struct connection *c, bool ike_sa);
 /* a datagram (non-ESP marker already stripped on port 4500) */
 void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_endpoint *remote,
 		   const uint8_t *pkt, size_t len);

@@ -112,6 +112,63 @@ static void test_golden_initiate(void **state)
 	assert_memory_equal(buf, want, sizeof(want));
 }
 
+/* whack --rekey-child --name west (type 20), and --rekey-ike --async (19) */
+static void test_golden_rekey(void **state)
+{
+	(void)state;
+	struct ctl_request req, back;
+	uint8_t buf[64];
+	size_t len = 0;
+	ctl_request_init(&req, CTL_REKEY_CHILD);
+	req.seq = 9;
+	req.has_name = true;
+	strcpy(req.name, "west");
+	assert_null(ctl_encode_request(&req, buf, sizeof(buf), &len));
+	static const uint8_t child[] = {
+		'T', 'E', 'R', 'N', 0, 1, 0, 20, 0, 0, 0, 24, 0, 0, 0, 9,
+		0, 1, 0, 4, 'w', 'e', 's', 't',
+	};
+	assert_int_equal(len, sizeof(child));
+	assert_memory_equal(buf, child, sizeof(child));
+	assert_null(ctl_decode_request(buf, len, &back));
+	assert_int_equal(back.type, CTL_REKEY_CHILD);
+	assert_string_equal(back.name, "west");
+	assert_false(back.async);
+
+	ctl_request_init(&req, CTL_REKEY_IKE);
+	req.seq = 9;
+	req.has_name = true;
+	strcpy(req.name, "west");
+	req.async = true;
+	assert_null(ctl_encode_request(&req, buf, sizeof(buf), &len));
+	static const uint8_t ike[] = {
+		'T', 'E', 'R', 'N', 0, 1, 0, 19, 0, 0, 0, 28, 0, 0, 0, 9,
+		0, 1, 0, 4, 'w', 'e', 's', 't',
+		0, 3, 0, 0,
+	};
+	assert_int_equal(len, sizeof(ike));
+	assert_memory_equal(buf, ike, sizeof(ike));
+	assert_null(ctl_decode_request(buf, len, &back));
+	assert_int_equal(back.type, CTL_REKEY_IKE);
+	assert_true(back.async);
+
+	/* the name is required; a CONFIG is not allowed */
+	ctl_request_init(&req, CTL_REKEY_IKE);
+	diag_t d = ctl_encode_request(&req, buf, sizeof(buf), &len);
+	assert_non_null(d);
+	assert_string_equal(diag_str(d), "cannot encode REKEY_IKE request: the required attribute NAME is missing");
+	diag_free(&d);
+	ctl_request_init(&req, CTL_REKEY_CHILD);
+	req.has_name = true;
+	strcpy(req.name, "west");
+	req.has_config = true;
+	strcpy(req.config, "/etc/ipsec.conf");
+	d = ctl_encode_request(&req, buf, sizeof(buf), &len);
+	assert_non_null(d);
+	assert_string_equal(diag_str(d), "cannot encode REKEY_CHILD request: attribute CONFIG is not allowed");
+	diag_free(&d);
+}
+
 static void test_golden_result(void **state)
 {
 	(void)state;
@@ -207,7 +264,7 @@ static void test_request_round_trips(void **state)
 		round_trip_request(&req);
 		seen++;
 	}
-	assert_int_equal(seen, 18);
+	assert_int_equal(seen, 20);
 	/* the attribute table as promised in ctl.h */
 	assert_true(ctl_request_requires(CTL_ADD, CTL_ATTR_NAME));
 	assert_true(ctl_request_takes(CTL_ADD, CTL_ATTR_CONFIG));
@@ -707,7 +764,9 @@ static void test_names(void **state)
 	assert_string_equal(ctl_type_name(CTL_LOG), "LOG");
 	assert_string_equal(ctl_type_name(CTL_RESULT), "RESULT");
 	assert_null(ctl_type_name(0));
-	assert_null(ctl_type_name(19));
+	assert_string_equal(ctl_type_name(CTL_REKEY_IKE), "REKEY_IKE");
+	assert_string_equal(ctl_type_name(CTL_REKEY_CHILD), "REKEY_CHILD");
+	assert_null(ctl_type_name(21));
 	assert_string_equal(ctl_request_type_name(CTL_CONNECTIONSTATUS), "CONNECTIONSTATUS");
 	assert_null(ctl_request_type_name(CTL_RESULT));
 	assert_string_equal(ctl_attr_name(CTL_ATTR_CONFIG), "CONFIG");
@@ -775,6 +834,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_status),
 		cmocka_unit_test(test_golden_initiate),
+		cmocka_unit_test(test_golden_rekey),
 		cmocka_unit_test(test_golden_result),
 		cmocka_unit_test(test_request_round_trips),
 		cmocka_unit_test(test_reply_round_trips),

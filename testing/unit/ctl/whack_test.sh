@@ -88,13 +88,22 @@ for pair in status:STATUS globalstatus:GLOBALSTATUS briefstatus:BRIEFSTATUS \
 done
 
 for pair in add:ADD delete:DELETE replace:REPLACE initiate:INITIATE \
-    terminate:TERMINATE down:TERMINATE route:ROUTE ondemand:ROUTE unroute:UNROUTE; do
+    terminate:TERMINATE down:TERMINATE route:ROUTE ondemand:ROUTE unroute:UNROUTE \
+    rekey-ike:REKEY_IKE rekey-child:REKEY_CHILD rekey-ipsec:REKEY_CHILD; do
     opt=${pair%%:*}
     type=${pair#*:}
     what="--name west-east --$opt"
     run_whack --ctlsocket "$sock" --name west-east "--$opt"
     expect 0 "request $type name=west-east$nl" ""
 done
+
+what="--rekey-child --async (Libreswan's spelling of --asynchronous)"
+run_whack --ctlsocket "$sock" --name west --rekey-child --async
+expect 0 "request REKEY_CHILD name=west async$nl" ""
+
+what="--rekey-ike --asynchronous"
+run_whack --ctlsocket "$sock" --rekey-ike --asynchronous --name west
+expect 0 "request REKEY_IKE name=west async$nl" ""
 
 what="--add --config"
 run_whack --rundir "$tmp" --name west --add --config /etc/ipsec.d/west.conf
@@ -205,17 +214,19 @@ usage() {   # usage MESSAGE ARGS...
 usage "unrecognized option '--frobnicate'" --frobnicate
 usage "unrecognized option '--up'" --name west --up
 usage "invalid option '-s' (whack has long options only)" -s
-usage "option '--re' is ambiguous; possibilities: --rereadsecrets, --rereadall, --replace" --re
+usage "option '--re' is ambiguous; possibilities: --rereadsecrets, --rereadall, --replace, --rekey-ike, --rekey-child, --rekey-ipsec" --re
 usage "option '--name' requires an argument" --add --name
 usage "no command given (for instance --status, or --name NAME --add)"
 usage "no command given (for instance --status, or --name NAME --add)" --name west
 usage "--add needs --name NAME" --add
 usage "--initiate needs --name NAME" --initiate --asynchronous
+usage "--rekey-ike needs --name NAME" --rekey-ike
+usage "--rekey-child needs --name NAME" --rekey-ipsec --async
 usage "--name is not used with --status" --status --name west
 usage "--status and --shutdown cannot be combined: whack sends one command" --status --shutdown
 usage "--add and --initiate cannot be combined: whack sends one command" --name west --add --initiate
 usage "--status and --debug cannot be combined: whack sends one command" --status --debug all
-usage "--asynchronous is only used with --initiate, --add or --replace" --name west --delete --asynchronous
+usage "--asynchronous is only used with --initiate, --add, --replace or --rekey-*" --name west --delete --asynchronous
 usage "unexpected argument 'west'" --add west
 usage "--name given twice ('a' and 'b')" --name a --name b --delete
 usage "--name needs a non-empty connection name" --name "" --delete
