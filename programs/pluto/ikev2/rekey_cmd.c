@@ -19,7 +19,6 @@ int ikev2_rekey(struct ikev2_engine *e, struct connection *c, bool ike_sa)
 			     "cannot rekey: the connection has no established IKE SA");
 			return CTL_RC_FATAL;
 		}
-		llog(&newest->logger, LOG_SEV_INFO, "rekeying IKE SA #%lu on request", newest->serial);
 		ike_rekey_initiate(newest);
 		return CTL_RC_OK;
 	}
@@ -33,7 +32,6 @@ int ikev2_rekey(struct ikev2_engine *e, struct connection *c, bool ike_sa)
 		     "cannot rekey: the connection has no established Child SA");
 		return CTL_RC_FATAL;
 	}
-	llog(&newest->logger, LOG_SEV_INFO, "rekeying Child SA #%lu on request", newest->serial);
 	child_rekey_initiate(newest);
 	return CTL_RC_OK;
 }
