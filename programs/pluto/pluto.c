@@ -23,6 +23,7 @@
 #include "tern/log.h"
 #include "tern-config.h"
 #include "auth/secrets_store.h"
+#include "auth/signer_cache.h"
 #include "auth/sigauth.h"
 #include "conn/add.h"
 #include "conn/conf_cache.h"
@@ -439,6 +440,7 @@ int main(int argc, char **argv)
 	iface_free();
 	ctl_server_stop();
 	secrets_store_free();
+	auth_signer_cache_flush();	/* NSS objects: before NSS_Shutdown() */
 	pluto_nss_shutdown();
 	loop_free();
 	pluto_setup = NULL;

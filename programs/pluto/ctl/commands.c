@@ -7,6 +7,7 @@
 #include "tern/ctl.h"
 #include "tern/log.h"
 #include "auth/secrets_store.h"
+#include "auth/signer_cache.h"
 #include "conn/add.h"
 #include "conn/conf_cache.h"
 #include "conn/connections.h"
@@ -169,14 +170,18 @@ int ctl_dispatch(struct log_client *client, const struct ctl_request *req, const
 		return CTL_RC_OK;
 	case CTL_REREADSECRETS:
 	case CTL_REREADALL:
+		auth_signer_cache_flush();
 		return secrets_store_load(pluto.secretsfile, &global_logger);
 	case CTL_DEBUG:
 		return cmd_debug(req);
 	case CTL_ADD:
+		auth_signer_cache_flush();	/* its leftcert= may be new in the db */
 		return cmd_add(req, CONN_ADD);
 	case CTL_REPLACE:
+		auth_signer_cache_flush();
 		return cmd_add(req, CONN_REPLACE);
 	case CTL_DELETE:
+		auth_signer_cache_flush();
 		return conn_delete_by_name(req->name, &global_logger);
 	case CTL_INITIATE:
 		if (need_connection(req->name) != CTL_RC_OK)

@@ -14,6 +14,7 @@
 #include "tern/ctl.h"
 #include "auth/certs.h"
 #include "auth/keys.h"
+#include "auth/signer_cache.h"
 #include "auth/sigauth.h"
 #include "ikev2/internal.h"
 
@@ -354,14 +355,14 @@ static void sig_run(struct worker_job *w)
 	}
 	CERTCertificate *cert = NULL;
 	SECKEYPrivateKey *key = NULL;
-	j->diag = auth_end_private_key(&j->local, "left", &cert, &key);
+	/* key and chain found in the NSS db once, not per IKE SA */
+	j->diag = auth_signer_get(&j->local, "left", PR_Now(), &cert, &key,
+				  j->want_chain ? &j->chain : NULL, &j->n_chain);
 	if (j->diag == NULL)
 		j->diag = auth_choose_sig(key, j->authby, j->peer_hashes, &j->out_method, &j->out_alg);
 	if (j->diag == NULL)
 		j->diag = crypto_auth_sig_sign(j->out_method, j->out_alg, key, spans, 3, &j->auth,
 					       &j->auth_len);
-	if (j->diag == NULL && cert != NULL && j->want_chain)
-		j->diag = auth_cert_chain(cert, PR_Now(), &j->chain, &j->n_chain);
 	if (j->diag == NULL) {
 		SECKEYPublicKey *pub = SECKEY_ConvertToPublicKey(key);
 		struct jambuf story = jambuf_init(j->story, sizeof(j->story));

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 
 #include "tern/crypto_pubkey.h"
+#include "auth/certs.h"
+#include "auth/signer_cache.h"
 #include "harness.h"
 #include "nss_testdb.h"
 
@@ -70,6 +72,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	auth_signer_cache_flush();	/* its NSS objects go before NSS_Shutdown() */
 	testdb_remove();
 	return 0;
 }
@@ -369,6 +372,68 @@ static void test_cert_not_sent(void **state)
 	expect_log("\"C\" #1: authentication of the initiator using authby=rsasig failed: the peer sent no certificate and no rightrsasigkey= or rightpubkey= is configured");
 }
 
+/*
+ * auth_signer_get() (signer_cache.h): our key and chain, found once; the
+ * chain is west's certificate alone (the CA is a root, not sent), equal
+ * on a cache hit and after a flush; a missing nickname is an error that
+ * names it and is not cached.
+ */
+static void check_signer(const struct conn_end *end, const CERTCertificate *want)
+{
+	CERTCertificate *cert = NULL;
+	SECKEYPrivateKey *key = NULL;
+	struct crypto_span *chain = NULL;
+	size_t n = 0;
+	diag_t d = auth_signer_get(end, "left", PR_Now(), &cert, &key, &chain, &n);
+	assert_null(d);
+	assert_non_null(key);
+	assert_non_null(cert);
+	assert_true(CERT_CompareCerts(cert, want));
+	assert_int_equal(n, 1);
+	assert_int_equal(chain[0].len, want->derCert.len);
+	assert_memory_equal(chain[0].ptr, want->derCert.data, want->derCert.len);
+	SECKEYPublicKey *pub = CERT_ExtractPublicKey(cert);
+	assert_non_null(pub);
+	assert_int_equal(key->keyType, pub->keyType);
+	SECKEY_DestroyPublicKey(pub);
+	SECKEY_DestroyPrivateKey(key);
+	CERT_DestroyCertificate(cert);
+	auth_cert_chain_free(chain, n);
+}
+
+static void test_signer_cache(void **state)
+{
+	(void)state;
+	CERTCertificate *west_cert = CERT_FindCertByNickname(CERT_GetDefaultCertDB(), "west");
+	assert_non_null(west_cert);
+	struct conn_end end = { .cert = "west" };
+	check_signer(&end, west_cert);	/* miss */
+	check_signer(&end, west_cert);	/* hit */
+	auth_signer_cache_flush();
+	check_signer(&end, west_cert);
+	/* without CHAIN: key and certificate only */
+	CERTCertificate *cert = NULL;
+	SECKEYPrivateKey *key = NULL;
+	assert_null(auth_signer_get(&end, "left", PR_Now(), &cert, &key, NULL, NULL));
+	assert_non_null(key);
+	assert_true(CERT_CompareCerts(cert, west_cert));
+	SECKEY_DestroyPrivateKey(key);
+	CERT_DestroyCertificate(cert);
+	for (int i = 0; i < 2; i++) {
+		struct conn_end none = { .cert = "no-such-cert" };
+		cert = NULL;
+		key = NULL;
+		diag_t d = auth_signer_get(&none, "left", PR_Now(), &cert, &key, NULL, NULL);
+		assert_non_null(d);
+		assert_non_null(strstr(diag_str(d), "leftcert=no-such-cert"));
+		assert_null(cert);
+		assert_null(key);
+		diag_free(&d);
+	}
+	CERT_DestroyCertificate(west_cert);
+	auth_signer_cache_flush();
+}
+
 int main(void)
 {
 	harness_authby_secret = false;
@@ -388,6 +453,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cert_id_not_in_cert, teardown),
 		cmocka_unit_test_teardown(test_cert_unknown_ca, teardown),
 		cmocka_unit_test_teardown(test_cert_not_sent, teardown),
+		cmocka_unit_test(test_signer_cache),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
