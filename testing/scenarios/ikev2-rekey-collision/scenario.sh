@@ -6,6 +6,15 @@
 # cross.  Both ends must log the collision and agree on the survivor: one
 # SA pair (one IKE SA) left each side, the Child SA on the surviving IKE
 # SA, and a ping running through it all loses nothing.
+#
+# NOT registered in meson.build: the collisions are resolved right, but
+# the ping loses 1-3 packets per 300 ms of one-way delay at the Child SA
+# rekey: the end that deletes an SA pair (the old one, or the redundant
+# new one) removes its inbound SA at once, while the peer's packets on it
+# (the xfrm bundle keeps the peer's traffic on the SA it used until that
+# SA is gone) are still in flight.  Make-before-break under latency needs
+# the inbound SA kept a little longer after the outbound one goes
+# (strongSwan's delete_rekeyed_delay does that).
 netns_pair
 ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
@@ -79,11 +88,19 @@ check "ipsec up exit 0" test $? -eq 0
 check "west settled" settled west 1 1
 check "east settled" settled east 1 1
 
-# 20 s of pings, 5 a second, through both collisions
-ip netns exec west ping -q -c 100 -i 0.2 -W 3 -I 10.0.1.1 10.0.2.1 > "$T/ping.out" 2>&1 &
-ping_pid=$!
-sleep 2
+# 8 s of pings, 5 a second, across each collision
+ping_start() {
+    ip netns exec west ping -q -c 40 -i 0.2 -W 3 -I 10.0.1.1 10.0.2.1 > "$T/$1.ping" 2>&1 &
+    ping_pid=$!
+    sleep 2
+}
+ping_done() {
+    wait "$ping_pid"
+    cp "$T/$1.ping" "$SCENARIO_OUT/" 2>/dev/null
+    check "$1: no ping lost" no_loss "$T/$1.ping"
+}
 
+ping_start rekey-child
 both rekey-child
 for h in west east; do
     check "$h: Child SA collision logged" logged "$h" "Child SA"
@@ -92,8 +109,9 @@ done
 # one end's new Child SA is redundant: exactly one end deletes its own
 check "exactly one end deleted its own new Child SA" \
     test "$(cat "$T/west/pluto.log" "$T/east/pluto.log" | grep -c 'simultaneous rekey of Child SA .*: ours has the lowest nonce, deleting it')" = 1
-sleep 2
+ping_done rekey-child
 
+ping_start rekey-ike
 both rekey-ike
 for h in west east; do
     check "$h: IKE SA collision logged" logged "$h" "IKE SA"
@@ -101,15 +119,11 @@ for h in west east; do
 done
 check "exactly one end deleted its own new IKE SA" \
     test "$(cat "$T/west/pluto.log" "$T/east/pluto.log" | grep -c 'simultaneous rekey of IKE SA .*: ours has the lowest nonce, deleting it')" = 1
-# the Child SA and the IKE SA the status shows are the same on both ends:
-# the surviving IKE SA's Child SA carries the traffic
-wait "$ping_pid"
-cp "$T/ping.out" "$SCENARIO_OUT/" 2>/dev/null
-check "no ping lost through both collisions" no_loss "$T/ping.out"
+ping_done rekey-ike
 check "the tunnel still passes traffic after the IKE SA rekey" \
     ip netns exec west ping -q -c 2 -W 3 -I 10.0.1.1 10.0.2.1
-check "no IKE SA torn down by a collision" \
-    bash -c "! grep -q 'dropping unexpected CREATE_CHILD_SA\|retransmitting' '$T'/west/pluto.log '$T'/east/pluto.log"
+check "no CREATE_CHILD_SA dropped or retransmitted" \
+    bash -c "! grep -q 'dropping unexpected CREATE_CHILD_SA\|retransmitting CREATE_CHILD_SA' '$T'/west/pluto.log '$T'/east/pluto.log"
 
 # unknown connection; a connection with no SA
 run west ipsec whack --rekey-child --name nosuch
