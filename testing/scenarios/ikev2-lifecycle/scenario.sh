@@ -38,26 +38,39 @@ kill_pluto() {
     rm -f "$T/$1/run/pluto.ctl" "$T/$1/run/pluto.pid"
 }
 
+# The serials of phase 1 are read from the logs rather than assumed: once
+# in a while (seen in CI, under load) west's first negotiation is revived
+# before it completes and the numbers move on; what is checked is the same.
 check "auto=start: the Child SA is up" \
-    wait_for 20 in_log west '"life" #2: initiator established Child SA using #1'
+    wait_for 20 in_log west '"life" #[0-9]*: initiator established Child SA using #'
+if ! in_log west '"life" #2: initiator established Child SA using #1'; then
+    log "note: west's first negotiation did not complete as #1/#2:"
+    grep -E 'timeout|revival|retransmit|established' "$T/west/pluto.log" | sed 's/^/  west: /' >&2
+fi
 check "west's first IKE_AUTH carries INITIAL_CONTACT" \
-    in_log east '"life" #1: processing decrypted IKE_AUTH request containing SK{IDi,N(INITIAL_CONTACT),AUTH,SA,TSi,TSr}'
+    in_log east '"life" #[0-9]*: processing decrypted IKE_AUTH request containing SK{IDi,N(INITIAL_CONTACT),AUTH,SA,TSi,TSr}'
 check "ping through the tunnel" ping_ok
+# east's IKE SA and Child SA now (the ones that go stale)
+last_serial() { grep -o "\"life\" #[0-9]*: $2" "$T/$1/pluto.log" | tail -n 1 | sed 's/^"life" #\([0-9]*\):.*/\1/'; }
+ike1=$(last_serial east 'responder established IKE SA')
+child1=$(last_serial east 'responder established Child SA')
+log "east's IKE SA #$ike1, Child SA #$child1"
 
 # ---- 1. west restarts: INITIAL_CONTACT ----
 kill_pluto west
 # west's log starts over
-mv "$T/west/pluto.log" "$T/west/pluto.log.1"
+mv "$T/west/pluto.log" "$T/west/pluto.first.log"
 check "east keeps the stale Child SA (2 states)" test "$(states east)" = 2
 start_pluto west
 check "west again: the Child SA is up" \
     wait_for 20 in_log west '"life" #2: initiator established Child SA using #1'
+ike2=$(last_serial east 'received INITIAL_CONTACT: replacing IKE SA')
 check "east: INITIAL_CONTACT replaces the stale IKE SA" \
-    in_log east '"life" #3: received INITIAL_CONTACT: replacing IKE SA #1'
+    in_log east "\"life\" #$ike2: received INITIAL_CONTACT: replacing IKE SA #$ike1\$"
 check "east: the stale IKE SA deleted without notification" \
-    in_log east '"life" #1: deleting IKE SA (ESTABLISHED_IKE_SA) without notification: replaced by #3'
-check "east: the stale Child SA's counters" in_log east '"life" #2: ESP traffic information: in='
-check "east: the new Child SA" in_log east '"life" #4: responder established Child SA using #3'
+    in_log east "\"life\" #$ike1: deleting IKE SA (ESTABLISHED_IKE_SA) without notification: replaced by #$ike2\$"
+check "east: the stale Child SA's counters" in_log east "\"life\" #$child1: ESP traffic information: in="
+check "east: the new Child SA" in_log east "\"life\" #[0-9]*: responder established Child SA using #$ike2;"
 check "east: only the new Child SA in the kernel" test "$(states east)" = 2
 check "ping through the new tunnel" ping_ok
 tx east
@@ -78,7 +91,7 @@ check "west: attempt 1 times out, attempt 2 in 5 s" \
 check "west: attempt 2 times out, attempt 3 in 10 s" \
     wait_for 13 in_log west '"life" #4: connection is supposed to remain up; revival attempt 3 scheduled in 10 seconds'
 check "west: the old Child SA left the kernel" test "$(states west)" = 0
-mv "$T/east/pluto.log" "$T/east/pluto.log.1"
+mv "$T/east/pluto.log" "$T/east/pluto.first.log"
 start_pluto east
 check "attempt 3 brings the tunnel up" \
     wait_for 15 in_log west '"life" #6: initiator established Child SA using #5'
