@@ -464,3 +464,25 @@ void expect_matching_sas(void)
 	assert_int_equal(west.policies, 3);
 	assert_int_equal(east.policies, 3);
 }
+
+/* exactly one live SA pair each side, pairing up: west's outbound is east's
+ * inbound with the same keys (dead states of earlier SAs ignored) */
+void expect_matching_live_sas(void)
+{
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(live_states(&east), 2);
+	for (unsigned i = 0; i < west.nr_states; i++) {
+		struct kernel_state *w = &west.states[i];
+		if (!w->live)
+			continue;
+		struct kernel_state *e = find_state(&east, w->sa.spi);
+		assert_non_null(e);
+		assert_true(e->live);
+		assert_true(w->sa.inbound != e->sa.inbound);
+		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
+		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
+		assert_int_equal(w->sa.integ_key_len, e->sa.integ_key_len);
+		if (w->sa.integ_key_len > 0)
+			assert_memory_equal(w->integ, e->integ, w->sa.integ_key_len);
+	}
+}

@@ -124,5 +124,7 @@ int initiate(bool childless);		/* west initiates conn C */
 struct ike_sa *only_ike(struct peer *p);	/* NULL unless exactly one */
 /* initiator's outbound == responder's inbound, and the other way */
 void expect_matching_sas(void);
+/* the same for the live states only, after rekeys left dead ones behind */
+void expect_matching_live_sas(void);
 
 #endif

@@ -56,24 +56,6 @@ static unsigned count_logged(const char *needle)
 	return n;
 }
 
-/* the live states of both kernels pair up (dead ones of earlier SAs ignored) */
-static void expect_matching_live_sas(void)
-{
-	assert_int_equal(live_states(&west), 2);
-	assert_int_equal(live_states(&east), 2);
-	for (unsigned i = 0; i < west.nr_states; i++) {
-		struct kernel_state *w = &west.states[i];
-		if (!w->live)
-			continue;
-		struct kernel_state *e = find_state(&east, w->sa.spi);
-		assert_non_null(e);
-		assert_true(e->live);
-		assert_true(w->sa.inbound != e->sa.inbound);
-		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
-		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
-	}
-}
-
 /* no client (an ACQUIRE, a revival): the Child SA comes back over #1 */
 static void test_child_again_over_ike(void **state)
 {

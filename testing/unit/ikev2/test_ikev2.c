@@ -434,26 +434,6 @@ static void test_liveness(void **state)
 }
 
 
-/* the live states of both sides pair up (after a rekey: the new pair only) */
-static void expect_matching_live_sas(void)
-{
-	assert_int_equal(live_states(&west), 2);
-	assert_int_equal(live_states(&east), 2);
-	for (unsigned i = 0; i < west.nr_states; i++) {
-		struct kernel_state *w = &west.states[i];
-		if (!w->live)
-			continue;
-		struct kernel_state *e = find_state(&east, w->sa.spi);
-		assert_non_null(e);
-		assert_true(w->sa.inbound != e->sa.inbound);
-		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
-		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
-		assert_int_equal(w->sa.integ_key_len, e->sa.integ_key_len);
-		if (w->sa.integ_key_len > 0)
-			assert_memory_equal(w->integ, e->integ, w->sa.integ_key_len);
-	}
-}
-
 /*
  * ipsec-lifetime=20s rekeymargin=10s rekeyfuzz=0%: west rekeys #2 at 10 s
  * with CREATE_CHILD_SA; both sides have the new pair in the kernel before
