@@ -776,6 +776,24 @@ static void kegen_done(struct worker_job *w, bool cancelled)
 	free(j);
 }
 
+/* CHILD's PFS key pair for a CREATE_CHILD_SA request, made on a worker */
+static void submit_kegen(struct ike_sa *ike, struct child_sa *child, const struct crypto_ke_group *g)
+{
+	struct ikev2_engine *e = ike->eng;
+	struct kegen_job *j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		abort();
+	j->w.run = kegen_run;
+	j->w.done = kegen_done;
+	j->e = e;
+	j->ike_serial = ike->serial;
+	j->child_serial = child->serial;
+	j->group = g;
+	ike->busy = true;
+	e->jobs_in_flight++;
+	e->ops->submit(e->ctx, &j->w);
+}
+
 /* the first KE transform of our first proposal: the group of our KE payload */
 static uint16_t offer_group(const struct child_sa *child)
 {
@@ -851,18 +869,7 @@ void child_rekey_initiate(struct child_sa *old)
 		send_rekey_request(ike, child, old);
 		return;
 	}
-	struct kegen_job *j = calloc(1, sizeof(*j));
-	if (j == NULL)
-		abort();
-	j->w.run = kegen_run;
-	j->w.done = kegen_done;
-	j->e = e;
-	j->ike_serial = ike->serial;
-	j->child_serial = child->serial;
-	j->group = g;
-	ike->busy = true;
-	e->jobs_in_flight++;
-	e->ops->submit(e->ctx, &j->w);
+	submit_kegen(ike, child, g);
 }
 
 static void rekey_timer_cb(void *arg)
@@ -1036,7 +1043,6 @@ static void child_new_whack(struct child_sa *child, int rc)
 
 static void child_new_initiate(struct ike_sa *ike, struct connection *c, struct log_client *client)
 {
-	struct ikev2_engine *e = ike->eng;
 	struct child_sa *child = child_sa_new(ike);
 	child_set_conn(child, c);
 	child->logger.client = client;
@@ -1071,18 +1077,7 @@ static void child_new_initiate(struct ike_sa *ike, struct connection *c, struct 
 		send_rekey_request(ike, child, NULL);
 		return;
 	}
-	struct kegen_job *j = calloc(1, sizeof(*j));
-	if (j == NULL)
-		abort();
-	j->w.run = kegen_run;
-	j->w.done = kegen_done;
-	j->e = e;
-	j->ike_serial = ike->serial;
-	j->child_serial = child->serial;
-	j->group = g;
-	ike->busy = true;
-	e->jobs_in_flight++;
-	e->ops->submit(e->ctx, &j->w);
+	submit_kegen(ike, child, g);
 }
 
 static void kick_timer_cb(void *arg)
