@@ -38,8 +38,8 @@ static void put_spi32(uint8_t *p, uint32_t spi)
 }
 
 /* an encrypted response carrying one notification */
-static void respond_notify(struct ike_sa *ike, uint32_t msgid, uint16_t type, const void *data,
-			   size_t len)
+void create_child_sa_respond_notify(struct ike_sa *ike, uint32_t msgid, uint16_t type,
+				    const void *data, size_t len)
 {
 	struct ikev2_out *o = malloc(sizeof(*o));
 	if (o == NULL)
@@ -224,7 +224,7 @@ static void respond_child(struct ike_sa *ike, struct child_sa *child, struct chi
 		llog_diag(&child->logger, LOG_SEV_ERROR, &d, "CREATE_CHILD_SA response");
 		free(o);
 		child_sa_delete(child);
-		respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		create_child_sa_respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	ikev2_send_response(ike, o, len, msgid);
@@ -352,7 +352,7 @@ static void ccs_done(struct worker_job *w, bool cancelled)
 			llog(&child->logger, LOG_SEV_ERROR, "Child SA not installed; responding with NO_PROPOSAL_CHOSEN: %s",
 			     diag_str(j->diag));
 			child_sa_delete(child);
-			respond_notify(ike, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+			create_child_sa_respond_notify(ike, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		} else {
 			respond_child(ike, child, old, j->msgid, j->nr, j->nr_len, j->ke);
 			child_rekey_schedule(child, false);
@@ -478,7 +478,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 	if (sa == NULL || ni == NULL || (tsi == NULL) != (tsr == NULL)) {
 		llog(&ike->logger, LOG_SEV_INFO, "CREATE_CHILD_SA request without %s; responding with INVALID_SYNTAX",
 		     sa == NULL ? "an SA payload" : ni == NULL ? "a nonce" : "both TSi and TSr");
-		respond_notify(ike, msgid, v2N_INVALID_SYNTAX, NULL, 0);
+		create_child_sa_respond_notify(ike, msgid, v2N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	if (tsi == NULL) {
@@ -493,7 +493,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 		if (rekey->u.n.protocol != IKEv2_PROTO_ESP || rekey->u.n.spi.len != 4) {
 			llog(&ike->logger, LOG_SEV_INFO, "CREATE_CHILD_SA request to rekey a protocol %u SA with a %zu byte SPI; responding with NO_PROPOSAL_CHOSEN",
 			     rekey->u.n.protocol, (size_t)rekey->u.n.spi.len);
-			respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+			create_child_sa_respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 			return;
 		}
 		uint32_t spi = get_spi32(rekey->u.n.spi.ptr);
@@ -504,7 +504,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 			/* RFC 7296 2.25: the SA may be gone already */
 			llog(&ike->logger, LOG_SEV_INFO, "CREATE_CHILD_SA request to rekey unknown ESP SPI 0x%08x; responding with CHILD_SA_NOT_FOUND",
 			     spi);
-			respond_notify(ike, msgid, v2N_CHILD_SA_NOT_FOUND, rekey->u.n.spi.ptr, 4);
+			create_child_sa_respond_notify(ike, msgid, v2N_CHILD_SA_NOT_FOUND, rekey->u.n.spi.ptr, 4);
 			return;
 		}
 	}
@@ -512,7 +512,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 	    (ke != NULL && ke->u.ke.data.len > sizeof(((struct ccs_job *)NULL)->peer_ke))) {
 		llog(&ike->logger, LOG_SEV_INFO, "CREATE_CHILD_SA request with a %zu byte nonce%s; responding with INVALID_SYNTAX",
 		     (size_t)ni->u.nonce.data.len, ke != NULL ? " or an oversized KE payload" : "");
-		respond_notify(ike, msgid, v2N_INVALID_SYNTAX, NULL, 0);
+		create_child_sa_respond_notify(ike, msgid, v2N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	struct child_sa *child = child_sa_new(ike);
@@ -542,7 +542,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 		err = v2N_NO_PROPOSAL_CHOSEN;
 	if (err != 0) {
 		child_sa_delete(child);
-		respond_notify(ike, msgid, err, err == v2N_INVALID_KE_PAYLOAD ? group_data : NULL,
+		create_child_sa_respond_notify(ike, msgid, err, err == v2N_INVALID_KE_PAYLOAD ? group_data : NULL,
 			       err == v2N_INVALID_KE_PAYLOAD ? 2 : 0);
 		return;
 	}
@@ -572,7 +572,7 @@ void process_create_child_sa_request(struct ikev2_engine *e, struct ike_sa *ike,
 		crypto_symkey_free(&j->sk_d);
 		free(j);
 		child_sa_delete(child);
-		respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		create_child_sa_respond_notify(ike, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	j->encr = encr;

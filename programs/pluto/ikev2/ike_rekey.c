@@ -143,24 +143,6 @@ static void rekey_run(struct worker_job *w)
 	crypto_symkey_free(&skeyseed);
 }
 
-static void respond_notify(struct ike_sa *ike, uint32_t msgid, uint16_t type, const void *data,
-			   size_t len)
-{
-	struct ikev2_out *o = malloc(sizeof(*o));
-	if (o == NULL)
-		abort();
-	out_init(o, ike, ISAKMP_v2_CREATE_CHILD_SA, true, msgid);
-	out_open_sk(o);
-	out_notify(o, type, data, len);
-	size_t n = 0;
-	diag_t d = out_finish(o, &n);
-	if (d == NULL)
-		ikev2_send_response(ike, o, n, msgid);
-	else
-		llog_diag(&ike->logger, LOG_SEV_ERROR, &d, "CREATE_CHILD_SA response");
-	free(o);
-}
-
 static void put_sa_nonce_ke(struct ikev2_out *o, const struct ike_sa_payload *sa, const uint8_t *nonce,
 			    size_t nonce_len, uint16_t group, const struct crypto_ke_secret *ke)
 {
@@ -279,12 +261,12 @@ static void rekey_done(struct worker_job *w, bool cancelled)
 	if (old != NULL)
 		old->busy = false;
 	if (old != NULL && ike == NULL && !j->initiator)
-		respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		create_child_sa_respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 	if (old != NULL && ike != NULL) {
 		if (j->diag != NULL) {
 			llog(&old->logger, LOG_SEV_ERROR, "IKE SA rekey failed: %s", diag_str(j->diag));
 			if (!j->initiator)
-				respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+				create_child_sa_respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 			ike_sa_delete(ike);
 		} else if (!j->initiator) {
 			/* the response goes out under the old keys first */
@@ -301,7 +283,7 @@ static void rekey_done(struct worker_job *w, bool cancelled)
 			free(sab);
 			if (d != NULL) {
 				llog_diag(&old->logger, LOG_SEV_ERROR, &d, "CREATE_CHILD_SA response");
-				respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+				create_child_sa_respond_notify(old, j->msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 				ike_sa_delete(ike);
 			} else {
 				ikev2_send_response(old, o, len, j->msgid);
@@ -397,7 +379,7 @@ void ike_rekey_respond(struct ikev2_engine *e, struct ike_sa *old, struct ikev2_
 	    ke->u.ke.data.len > sizeof(((struct ike_rekey_job *)NULL)->peer_ke)) {
 		llog(&old->logger, LOG_SEV_INFO, "IKE SA rekey request with %s; responding with INVALID_SYNTAX",
 		     ke == NULL ? "no KE payload" : "a bad nonce or KE payload");
-		respond_notify(old, msgid, v2N_INVALID_SYNTAX, NULL, 0);
+		create_child_sa_respond_notify(old, msgid, v2N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	struct ike_sa_build *ours = NULL;
@@ -412,14 +394,14 @@ void ike_rekey_respond(struct ikev2_engine *e, struct ike_sa *old, struct ikev2_
 		llog(&old->logger, LOG_SEV_INFO, "IKE SA rekey: %s; responding with NO_PROPOSAL_CHOSEN",
 		     diag_str(d));
 		diag_free(&d);
-		respond_notify(old, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		create_child_sa_respond_notify(old, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	if (choice.id[IKEv2_TRANS_KE] != ke->u.ke.group) {
 		llog(&old->logger, LOG_SEV_INFO, "IKE SA rekey: KE payload for group %u, not the chosen %u; responding with INVALID_KE_PAYLOAD",
 		     ke->u.ke.group, choice.id[IKEv2_TRANS_KE]);
 		uint8_t g[2] = { (uint8_t)(choice.id[IKEv2_TRANS_KE] >> 8), (uint8_t)choice.id[IKEv2_TRANS_KE] };
-		respond_notify(old, msgid, v2N_INVALID_KE_PAYLOAD, g, 2);
+		create_child_sa_respond_notify(old, msgid, v2N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
 	struct ike_sa *ike = new_ike(old, false);
@@ -431,7 +413,7 @@ void ike_rekey_respond(struct ikev2_engine *e, struct ike_sa *old, struct ikev2_
 		diag_free(&d);
 		id_free(&ike->peer_id);
 		free(ike);
-		respond_notify(old, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		create_child_sa_respond_notify(old, msgid, v2N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	sa_add_ike(&old->eng->sas, ike);

@@ -196,6 +196,9 @@ struct connection *ts_find_conn(struct ike_sa *ike, const struct ike_ts_payload 
 				ip_selector *remote);
 
 /* ---- create_child_sa.c ---- */
+/* an encrypted CREATE_CHILD_SA response carrying one notification (also ike_rekey.c) */
+void create_child_sa_respond_notify(struct ike_sa *ike, uint32_t msgid, uint16_t type,
+				    const void *data, size_t len);
 /* initiator: a new Child SA for C over a family sibling's IKE SA (now or
  * when it is free): 0 when there is none, 1 when handled (CLIENT not
  * kept), IKEV2_INITIATE_STARTED when CLIENT is kept until the Child SA is
