@@ -170,6 +170,19 @@ stop_pluto() {
 # ---------------------------------------------------------------------------
 # transcripts
 # ---------------------------------------------------------------------------
+# xfrm_nstates HOST N : exactly N XFRM states in HOST within 10 s (after a
+# rekey pluto keeps the replaced Child SA's inbound SA 5 s for packets in
+# flight)
+xfrm_nstates() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(ip -n "$1" xfrm state | grep -c '^src')" = "$2" ] && return 0
+        sleep 0.1
+    done
+    ip -n "$1" xfrm state >&2
+    return 1
+}
+
 # xfrm_empty HOST : no XFRM state and no policy left in HOST but pluto's
 # IKE socket bypass (listed as "socket in/out"), within 5 s (a peer acts
 # when the Delete arrives)

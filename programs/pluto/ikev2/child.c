@@ -218,6 +218,7 @@ diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_ke
 		return d;
 	}
 	child->installed = true;
+	sa_child_index_spis(&e->sas, child);
 	child->add_time = e->ops->wall_s(e->ctx);
 	/* IKE_AUTH's Child SA: the IKE SA's initiator is the Child SA's
 	 * (CREATE_CHILD_SA reschedules with the exchange's roles) */
@@ -247,6 +248,7 @@ diag_t child_install_one(struct child_sa *child, const struct crypto_child_kerne
 		return d;
 	}
 	child->installed = true;
+	sa_child_index_spis(&e->sas, child);
 	child->add_time = e->ops->wall_s(e->ctx);
 	return NULL;
 }
@@ -265,17 +267,31 @@ void child_uninstall(struct child_sa *child)
 	if (d == NULL)
 		child->out_bytes = bytes;
 	diag_free(&d);
+	/*
+	 * Another Child SA carries the flow (a rekey's successor, the
+	 * survivor of a collision): the policies stay, the outbound SA goes
+	 * (the kernel sends on the successor), the inbound SA stays a while
+	 * for the peer's packets in flight.  Otherwise all goes, with the
+	 * flow's retired inbound SAs.
+	 */
+	bool shared = policies_shared(child);
 	ip_selector ls = child_local_sel(child), rs = child_remote_sel(child);
-	d = policies_shared(child) ? NULL : k->del_policies(e->ctx, &ls, &rs, child->reqid);
+	d = shared ? NULL : k->del_policies(e->ctx, &ls, &rs, child->reqid);
 	if (d != NULL)
 		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the policies");
-	d = k->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in);
-	if (d != NULL)
-		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the inbound ESP SA");
 	d = k->del_sa(e->ctx, &ike->local.addr, &ike->remote.addr, child->spi_out);
 	if (d != NULL)
 		llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the outbound ESP SA");
+	if (shared) {
+		child_retire_inbound(child);
+	} else {
+		d = k->del_sa(e->ctx, &ike->remote.addr, &ike->local.addr, child->spi_in);
+		if (d != NULL)
+			llog_diag(&child->logger, LOG_SEV_WARNING, &d, "removing the inbound ESP SA");
+		child_retired_flush(ike, false, child->reqid);
+	}
 	child->installed = false;
+	sa_child_unindex_spis(&e->sas, child);
 }
 
 void jam_child_ts(struct jambuf *b, const struct child_sa *child)

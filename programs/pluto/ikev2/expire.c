@@ -44,34 +44,11 @@ void child_kernel_limits(const struct child_sa *child, struct ikev2_kernel_sa *s
 		sa->soft_bytes = 1;
 }
 
-/* the Child SA with inbound SPI (DST is ours) or outbound SPI (DST is the peer) */
-static struct child_sa *child_by_spi(struct ikev2_engine *e, const ip_address *dst, uint32_t spi,
-				     bool *inbound)
-{
-	size_t n;
-	struct child_sa **v = sa_child_sorted(&e->sas, &n);
-	struct child_sa *found = NULL;
-	for (size_t i = 0; i < n && found == NULL; i++) {
-		struct child_sa *c = v[i];
-		if (!c->installed)
-			continue;
-		if (c->spi_in == spi && address_eq(dst, &c->ike->local.addr)) {
-			found = c;
-			*inbound = true;
-		} else if (c->spi_out == spi && address_eq(dst, &c->ike->remote.addr)) {
-			found = c;
-			*inbound = false;
-		}
-	}
-	free(v);
-	return found;
-}
-
 void ikev2_kernel_expire(struct ikev2_engine *e, const ip_address *dst, uint32_t spi, bool hard,
 			 uint64_t bytes)
 {
 	bool inbound = false;
-	struct child_sa *child = child_by_spi(e, dst, spi, &inbound);
+	struct child_sa *child = sa_child_by_spi(&e->sas, dst, spi, &inbound);
 	if (child == NULL) {
 		ldbg(&global_logger, "%s: %s EXPIRE of SA 0x%08x: no Child SA of ours", e->name,
 		     hard ? "hard" : "soft", spi);

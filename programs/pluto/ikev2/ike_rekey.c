@@ -92,6 +92,7 @@ static void move_children(struct ike_sa *old, struct ike_sa *ike)
 	old->children = NULL;
 	for (struct child_sa *c = ike->children; c != NULL; c = c->sibling_next)
 		c->ike = ike;
+	child_retired_move(old, ike);
 	child_new_move(old, ike);	/* leftsubnets= pairs still waiting */
 }
 

@@ -198,6 +198,7 @@ void ike_sa_delete(struct ike_sa *ike)
 	ike_whack_done(ike, CTL_RC_FATAL);
 	while (ike->children != NULL)
 		child_sa_delete(ike->children);
+	child_retired_flush(ike, true, 0);
 	ike_set_state(ike, IKE_SA_DELETE);
 	sa_remove_ike(&e->sas, ike);
 	crypto_ke_free(&ike->ke);

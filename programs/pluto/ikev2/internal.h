@@ -154,6 +154,9 @@ typedef void child_keymat_next_fn(struct ike_sa *ike, struct child_sa *child,
 void child_submit_keymat(struct child_sa *child, child_keymat_next_fn *next);
 /* SAs both ways, policies; on failure nothing stays installed */
 diag_t child_install(struct child_sa *child, const struct crypto_child_kernel_keys *keys);
+/* removes the states and the policies; when a sibling shares the
+ * policies (a rekey's successor) they stay and the inbound SA is
+ * retired instead (child_retire.c) */
 void child_uninstall(struct child_sa *child);
 /* one SA only; INBOUND also adds the policies (unless shared) and marks
  * the Child SA installed (a rekey's responder: outbound later) */
@@ -161,6 +164,16 @@ diag_t child_install_one(struct child_sa *child, const struct crypto_child_kerne
 			 bool inbound);
 void child_log_established(struct child_sa *child);
 void jam_child_ts(struct jambuf *b, const struct child_sa *child);
+
+/* ---- child_retire.c: a replaced Child SA's inbound SA, kept a while ---- */
+#define CHILD_RETIRE_GRACE_MS 5000
+/* CHILD's inbound SA goes after the grace period (outbound: gone already) */
+void child_retire_inbound(struct child_sa *child);
+/* remove IKE's retired inbound SAs now: ALL, or those of REQID */
+void child_retired_flush(struct ike_sa *ike, bool all, uint32_t reqid);
+/* an IKE SA rekey: OLD's retired SAs now belong to IKE */
+void child_retired_move(struct ike_sa *old, struct ike_sa *ike);
+size_t child_retired_count(const struct ike_sa *ike);
 
 /* ---- ts.c: traffic selectors (protoport, narrowing) ---- */
 ip_selector child_local_sel(const struct child_sa *c);

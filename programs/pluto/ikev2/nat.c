@@ -191,6 +191,8 @@ void nat_follow(struct ike_sa *ike, const struct ikev2_rx *rx)
 		     str_endpoint(&old_remote, &a), str_endpoint(&rx->remote, &b));
 	else
 		ldbg(&ike->logger, "NAT: local endpoint now %s", str_endpoint(&rx->local, &a));
+	/* retired inbound SAs are not moved: they go now */
+	child_retired_flush(ike, true, 0);
 	ike->local = rx->local;
 	ike->remote = rx->remote;
 	migrate_children(ike, &old_local, &old_remote);

@@ -38,6 +38,11 @@ static size_t hash_spi(const uint8_t spi[8], size_t buckets)
 	return (size_t)h & (buckets - 1);
 }
 
+static size_t hash_spi32(uint32_t spi, size_t buckets)
+{
+	return (size_t)(spi * 2654435761u) & (buckets - 1);
+}
+
 static void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n, size);
@@ -69,6 +74,8 @@ void sa_table_init(struct sa_table *t)
 	t->ike_by_serial = xcalloc(t->buckets, sizeof(*t->ike_by_serial));
 	t->ike_by_spi = xcalloc(t->buckets, sizeof(*t->ike_by_spi));
 	t->child_by_serial = xcalloc(t->buckets, sizeof(*t->child_by_serial));
+	t->child_by_spi_in = xcalloc(t->buckets, sizeof(*t->child_by_spi_in));
+	t->child_by_spi_out = xcalloc(t->buckets, sizeof(*t->child_by_spi_out));
 	t->by_conn = xcalloc(t->buckets, sizeof(*t->by_conn));
 }
 
@@ -79,7 +86,21 @@ static void rehash(struct sa_table *t)
 	struct ike_sa **bp = xcalloc(nb, sizeof(*bp));
 	struct child_sa **cs = xcalloc(nb, sizeof(*cs));
 	struct sa_conn_ikes **bc = xcalloc(nb, sizeof(*bc));
+	struct child_sa **si = xcalloc(nb, sizeof(*si));
+	struct child_sa **so = xcalloc(nb, sizeof(*so));
 	for (size_t i = 0; i < t->buckets; i++) {
+		for (struct child_sa *c = t->child_by_spi_in[i], *n; c != NULL; c = n) {
+			n = c->spi_in_next;
+			size_t h = hash_spi32(c->spi_in, nb);
+			c->spi_in_next = si[h];
+			si[h] = c;
+		}
+		for (struct child_sa *c = t->child_by_spi_out[i], *n; c != NULL; c = n) {
+			n = c->spi_out_next;
+			size_t h = hash_spi32(c->spi_out, nb);
+			c->spi_out_next = so[h];
+			so[h] = c;
+		}
 		for (struct sa_conn_ikes *l = t->by_conn[i], *n; l != NULL; l = n) {
 			n = l->next;
 			size_t h = hash_conn(l->conn, nb);
@@ -108,7 +129,11 @@ static void rehash(struct sa_table *t)
 	free(t->ike_by_serial);
 	free(t->ike_by_spi);
 	free(t->child_by_serial);
+	free(t->child_by_spi_in);
+	free(t->child_by_spi_out);
 	free(t->by_conn);
+	t->child_by_spi_in = si;
+	t->child_by_spi_out = so;
 	t->by_conn = bc;
 	t->ike_by_serial = bs;
 	t->ike_by_spi = bp;
@@ -134,6 +159,8 @@ void sa_table_free(struct sa_table *t)
 	free(t->ike_by_serial);
 	free(t->ike_by_spi);
 	free(t->child_by_serial);
+	free(t->child_by_spi_in);
+	free(t->child_by_spi_out);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -311,8 +338,64 @@ void sa_add_child(struct sa_table *t, struct child_sa *c)
 	maybe_grow(t);
 }
 
+void sa_child_index_spis(struct sa_table *t, struct child_sa *c)
+{
+	if (c->spi_indexed)
+		return;
+	size_t h = hash_spi32(c->spi_in, t->buckets);
+	c->spi_in_next = t->child_by_spi_in[h];
+	t->child_by_spi_in[h] = c;
+	h = hash_spi32(c->spi_out, t->buckets);
+	c->spi_out_next = t->child_by_spi_out[h];
+	t->child_by_spi_out[h] = c;
+	c->spi_indexed = true;
+}
+
+void sa_child_unindex_spis(struct sa_table *t, struct child_sa *c)
+{
+	if (!c->spi_indexed)
+		return;
+	for (struct child_sa **pp = &t->child_by_spi_in[hash_spi32(c->spi_in, t->buckets)];
+	     *pp != NULL; pp = &(*pp)->spi_in_next) {
+		if (*pp == c) {
+			*pp = c->spi_in_next;
+			break;
+		}
+	}
+	for (struct child_sa **pp = &t->child_by_spi_out[hash_spi32(c->spi_out, t->buckets)];
+	     *pp != NULL; pp = &(*pp)->spi_out_next) {
+		if (*pp == c) {
+			*pp = c->spi_out_next;
+			break;
+		}
+	}
+	c->spi_in_next = c->spi_out_next = NULL;
+	c->spi_indexed = false;
+}
+
+struct child_sa *sa_child_by_spi(const struct sa_table *t, const ip_address *dst, uint32_t spi,
+				 bool *inbound)
+{
+	for (struct child_sa *c = t->child_by_spi_in[hash_spi32(spi, t->buckets)]; c != NULL;
+	     c = c->spi_in_next) {
+		if (c->spi_in == spi && address_eq(dst, &c->ike->local.addr)) {
+			*inbound = true;
+			return c;
+		}
+	}
+	for (struct child_sa *c = t->child_by_spi_out[hash_spi32(spi, t->buckets)]; c != NULL;
+	     c = c->spi_out_next) {
+		if (c->spi_out == spi && address_eq(dst, &c->ike->remote.addr)) {
+			*inbound = false;
+			return c;
+		}
+	}
+	return NULL;
+}
+
 void sa_remove_child(struct sa_table *t, struct child_sa *c)
 {
+	sa_child_unindex_spis(t, c);
 	for (struct child_sa **pp = &t->child_by_serial[hash_serial(c->serial, t->buckets)];
 	     *pp != NULL; pp = &(*pp)->serial_next) {
 		if (*pp == c) {

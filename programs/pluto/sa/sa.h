@@ -123,6 +123,8 @@ struct ike_sa {
 	/* work in flight (a worker job holds only the serial) */
 	bool busy;
 	struct child_sa *children;	/* newest first */
+	/* replaced Child SAs' inbound SAs in their grace period (ikev2/child_retire.c) */
+	struct child_retired *retired;
 	/* connections waiting for a Child SA over this IKE SA (ikev2/create_child_sa.c) */
 	struct child_pending *pending;
 	/* table links */
@@ -154,6 +156,8 @@ struct child_sa {
 	struct child_rekey *rekey;	/* our CREATE_CHILD_SA in flight for it */
 	struct child_sa *sibling_next;
 	struct child_sa *serial_next;
+	struct child_sa *spi_in_next, *spi_out_next;
+	bool spi_indexed;	/* in child_by_spi_in/_out */
 	/* the Child SAs of CONN (sa_child_of_conn()) */
 	struct child_sa *conn_prev, *conn_next;
 	struct sa_conn_ikes *conn_list;
@@ -168,6 +172,9 @@ struct sa_table {
 	struct ike_sa **ike_by_serial;
 	struct ike_sa **ike_by_spi;
 	struct child_sa **child_by_serial;
+	/* installed Child SAs by their inbound / outbound ESP SPI (the
+	 * kernel's EXPIREs name one) */
+	struct child_sa **child_by_spi_in, **child_by_spi_out;
 	struct sa_conn_ikes **by_conn;	/* a connection's IKE SAs */
 };
 
@@ -204,6 +211,15 @@ void sa_ike_set_conn(struct sa_table *t, struct ike_sa *ike, struct connection *
  * first: s = sa_child_of_conn(t, c); s != NULL; s = s->conn_next */
 struct child_sa *sa_child_of_conn(const struct sa_table *t, const struct connection *c);
 void sa_child_set_conn(struct sa_table *t, struct child_sa *child, struct connection *c);
+/* index CHILD (its SPIs both ways set, installed) by SPI; unindex
+ * before the SPIs or the IKE SA's addresses mean something else */
+void sa_child_index_spis(struct sa_table *t, struct child_sa *child);
+void sa_child_unindex_spis(struct sa_table *t, struct child_sa *child);
+/* the indexed Child SA whose inbound SPI is SPI to DST (one of our
+ * addresses, *INBOUND true) or whose outbound SPI is SPI to DST (the
+ * peer, *INBOUND false); NULL: none */
+struct child_sa *sa_child_by_spi(const struct sa_table *t, const ip_address *dst, uint32_t spi,
+				 bool *inbound);
 /* every IKE SA in serial order (status); caller frees */
 struct ike_sa **sa_ike_sorted(const struct sa_table *t, size_t *n);
 struct child_sa **sa_child_sorted(const struct sa_table *t, size_t *n);

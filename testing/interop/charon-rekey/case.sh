@@ -33,7 +33,9 @@ check "charon never retransmitted a request" bash -c "! grep -q 'retransmit .* o
 check "nothing dropped as unexpected" bash -c "! grep -q 'dropping unexpected' '$T/west/pluto.log'"
 check "charon has the Child SA installed after the rekeys" charon_has_child
 check "our trafficstatus shows one Child SA" test "$(tern_traffic | grep -c 'type=ESP')" = 1
-check "west: one SA pair in the kernel" test "$(ip -n west xfrm state | grep -c '^src')" = 2
+# the replaced Child SAs' inbound SAs stay 5 s for packets in flight
+one_pair() { [ "$(ip -n west xfrm state | grep -c '^src')" = 2 ]; }
+check "west: one SA pair in the kernel" wait_for 10 one_pair
 sw --terminate --ike s2s --timeout 10 > "$T/east/terminate.out" 2>&1
 check "swanctl --terminate exit 0" test $? -eq 0
 check "west: no XFRM state left" wait_for 5 no_states west

@@ -29,8 +29,8 @@ check "the soft EXPIRE started rekeys" grep -q 'ESP SA 0x[0-9a-f]* reached its s
 check "west rekeyed the Child SA at least 3 times" test "$(rekeys)" -ge 3
 log "$(rekeys) Child SA rekeys"
 check "no SA reached its hard limit" bash -c "! grep -q 'hard limit' '$T/west/pluto.log' '$T/east/pluto.log'"
-check "one SA pair in west's kernel" test "$(ip -n west xfrm state | grep -c '^src')" = 2
-check "one SA pair in east's kernel" test "$(ip -n east xfrm state | grep -c '^src')" = 2
+check "one SA pair in west's kernel" xfrm_nstates west 2
+check "one SA pair in east's kernel" xfrm_nstates east 2
 run west ipsec trafficstatus
 run west ipsec down bytes
 stop_pluto west

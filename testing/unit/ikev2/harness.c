@@ -465,19 +465,34 @@ void expect_matching_sas(void)
 	assert_int_equal(east.policies, 3);
 }
 
-/* exactly one live SA pair each side, pairing up: west's outbound is east's
- * inbound with the same keys (dead states of earlier SAs ignored) */
-void expect_matching_live_sas(void)
+/* the inbound SAs P keeps for replaced Child SAs (ikev2/child_retire.c) */
+unsigned retired_states(struct peer *p)
 {
-	assert_int_equal(live_states(&west), 2);
-	assert_int_equal(live_states(&east), 2);
-	for (unsigned i = 0; i < west.nr_states; i++) {
-		struct kernel_state *w = &west.states[i];
+	size_t n, r = 0;
+	struct ike_sa **v = sa_ike_sorted(&p->e->sas, &n);
+	for (size_t i = 0; i < n; i++)
+		r += child_retired_count(v[i]);
+	free(v);
+	return (unsigned)r;
+}
+
+/* P's live states: exactly one pair with a live partner on OTHER (same
+ * keys, the other direction); every other live state is an inbound SA
+ * P retired (its partner, OTHER's outbound, is gone) */
+static void expect_one_live_pair(struct peer *p, struct peer *other)
+{
+	unsigned paired = 0, lone = 0;
+	for (unsigned i = 0; i < p->nr_states; i++) {
+		struct kernel_state *w = &p->states[i];
 		if (!w->live)
 			continue;
-		struct kernel_state *e = find_state(&east, w->sa.spi);
-		assert_non_null(e);
-		assert_true(e->live);
+		struct kernel_state *e = find_state(other, w->sa.spi);
+		if (e == NULL) {
+			assert_true(w->sa.inbound);
+			lone++;
+			continue;
+		}
+		paired++;
 		assert_true(w->sa.inbound != e->sa.inbound);
 		assert_int_equal(w->sa.encr_key_len, e->sa.encr_key_len);
 		assert_memory_equal(w->encr, e->encr, w->sa.encr_key_len);
@@ -485,4 +500,22 @@ void expect_matching_live_sas(void)
 		if (w->sa.integ_key_len > 0)
 			assert_memory_equal(w->integ, e->integ, w->sa.integ_key_len);
 	}
+	assert_int_equal(paired, 2);
+	assert_int_equal(lone, retired_states(p));
+}
+
+void expect_matching_live_sas(void)
+{
+	expect_one_live_pair(&west, &east);
+	expect_one_live_pair(&east, &west);
+}
+
+void expect_retired_gone(void)
+{
+	run_for(CHILD_RETIRE_GRACE_MS);
+	assert_int_equal(retired_states(&west), 0);
+	assert_int_equal(retired_states(&east), 0);
+	expect_matching_live_sas();
+	assert_int_equal(live_states(&west), 2);
+	assert_int_equal(live_states(&east), 2);
 }

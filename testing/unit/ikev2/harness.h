@@ -124,7 +124,13 @@ int initiate(bool childless);		/* west initiates conn C */
 struct ike_sa *only_ike(struct peer *p);	/* NULL unless exactly one */
 /* initiator's outbound == responder's inbound, and the other way */
 void expect_matching_sas(void);
-/* the same for the live states only, after rekeys left dead ones behind */
+/* the same for the live states only, after rekeys left dead ones behind;
+ * the inbound SAs of replaced Child SAs in their grace period are
+ * allowed (and counted against ikev2/child_retire.c's lists) */
 void expect_matching_live_sas(void);
+/* run past the grace period: the retired inbound SAs are gone, one pair
+ * each side is left */
+void expect_retired_gone(void);
+unsigned retired_states(struct peer *p);
 
 #endif

@@ -474,6 +474,19 @@ static void rekey_child(const char *esp, bool pfs)
 	assert_int_equal(west.policies, 3);
 	assert_int_equal(east.policies, 3);
 	expect_matching_live_sas();
+	/* the old outbound SAs went at once; the old inbound SAs stay for
+	 * packets in flight (child_retire.c), then go */
+	struct kernel_state *o = find_state(&west, 0x1000aa00);
+	assert_non_null(o);
+	assert_true(o->sa.inbound);
+	o = find_state(&east, 0x2000bb00);
+	assert_non_null(o);
+	assert_true(o->sa.inbound);
+	assert_null(find_state(&east, 0x1000aa00));
+	assert_null(find_state(&west, 0x2000bb00));
+	assert_int_equal(retired_states(&west), 1);
+	assert_int_equal(retired_states(&east), 1);
+	expect_retired_gone();
 	assert_null(find_state(&west, 0x1000aa00));
 	assert_null(find_state(&east, 0x2000bb00));
 	struct kernel_state *n = find_state(&west, 0x1000aa01);
@@ -484,13 +497,15 @@ static void rekey_child(const char *esp, bool pfs)
 	assert_int_equal(east.e->sas.nr_child_established, 1);
 	assert_null(only_ike(&west)->req.pkt);
 	/* and again, from the new one, 10 s later */
-	run_for(10000);
+	run_for(5000);
 	expect_log("\"C\" #4: initiator rekeyed Child SA #3 using #1");
 	expect_log("\"C\" #4: responder rekeyed Child SA #3 using #1");
 	expect_matching_live_sas();
+	assert_int_equal(retired_states(&west), 1);
 	assert_int_equal(west.policies, 3);
 	assert_int_equal(east.policies, 3);
-	/* ipsec down: the policies go with the last Child SA */
+	/* ipsec down within the grace period: the policies go with the last
+	 * Child SA, the retired inbound SAs with them */
 	assert_int_equal(ikev2_terminate(west.e, west.conn), 1);
 	pump();
 	assert_int_equal(live_states(&west), 0);

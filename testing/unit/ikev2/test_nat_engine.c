@@ -236,6 +236,28 @@ static void test_new_mapping_followed(void **st)
 	assert_int_equal(dropped_by_nat, 1);
 }
 
+/* a new mapping within a rekey's grace period: the retired inbound SA is
+ * not migrated but removed at once (child_retire.c) */
+static void test_new_mapping_after_rekey(void **st)
+{
+	(void)st;
+	setup_nat(NULL);
+	up();
+	assert_int_equal(ikev2_rekey(west.e, west.conn, false), CTL_RC_OK);
+	pump();
+	expect_log("initiator rekeyed Child SA #2 using #1");
+	assert_int_equal(retired_states(&east), 1);
+	unsigned live = live_states(&east);
+	nat_port_4500 = 34567;
+	ikev2_send_liveness(west.e, only_ike(&west));
+	pump();
+	expect_log("new NAT mapping for #1, was 198.51.100.1:4501, now 198.51.100.1:34567");
+	assert_int_equal(retired_states(&east), 0);
+	assert_int_equal(live_states(&east), live - 1);
+	assert_int_equal(nr_migrations, 1);	/* the new Child SA only */
+	expect_matching_live_sas();
+}
+
 /* the response is lost and the NAT remaps before the retransmit: the
  * duplicate is answered where it came from; it moves nothing */
 static void test_duplicate_from_new_mapping(void **st)
@@ -299,6 +321,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_behind_nat, teardown),
 		cmocka_unit_test_teardown(test_new_mapping_followed, teardown),
+		cmocka_unit_test_teardown(test_new_mapping_after_rekey, teardown),
 		cmocka_unit_test_teardown(test_duplicate_from_new_mapping, teardown),
 		cmocka_unit_test_teardown(test_encapsulation_no, teardown),
 		cmocka_unit_test_teardown(test_nat_keepalive_off, teardown),

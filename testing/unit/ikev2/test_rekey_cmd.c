@@ -63,6 +63,10 @@ static void test_rekey_child_then_ike(void **state)
 	assert_int_equal(w->children->serial, 3);
 	assert_non_null(only_ike(&east));
 	expect_matching_live_sas();
+	/* Child SA #2's inbound SAs moved with the Child SAs, then go */
+	assert_int_equal(retired_states(&west), 1);
+	assert_int_equal(retired_states(&east), 1);
+	expect_retired_gone();
 }
 
 static void test_both_ends_at_once(void **state)
@@ -77,6 +81,9 @@ static void test_both_ends_at_once(void **state)
 	assert_int_equal(west.e->sas.nr_child_established, 1);
 	assert_int_equal(east.e->sas.nr_child_established, 1);
 	expect_matching_live_sas();
+	/* the old Child SA's and the redundant one's inbound SAs, both ends */
+	assert_int_equal(retired_states(&west), 2);
+	assert_int_equal(retired_states(&east), 2);
 	assert_int_equal(ikev2_rekey(west.e, west.conn, true), CTL_RC_OK);
 	assert_int_equal(ikev2_rekey(east.e, east.conn, true), CTL_RC_OK);
 	pump();
@@ -87,6 +94,7 @@ static void test_both_ends_at_once(void **state)
 	assert_non_null(only_ike(&west)->children);
 	assert_int_equal(west.e->sas.nr_child_established, 1);
 	expect_matching_live_sas();
+	expect_retired_gone();
 }
 
 int main(void)

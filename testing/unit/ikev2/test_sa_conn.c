@@ -2,7 +2,8 @@
 /*
  * The SA table's per-connection lists (sa/sa.c): sa_ike_of_conn() in
  * serial order through adds, removals, a connection switch and the
- * table's growth; sa_child_of_conn() follows sa_child_set_conn().
+ * table's growth; sa_child_of_conn() follows sa_child_set_conn(); the
+ * SPI index (sa_child_by_spi(), the kernel's EXPIREs) through growth.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,11 +139,81 @@ static void test_child_lists(void **state)
 	connection_free(&b);
 }
 
+static ip_address addr(const char *s)
+{
+	ip_address a;
+	assert_null(ttoaddress_num(s, 0, &a));
+	return a;
+}
+
+static void test_child_spis(void **state)
+{
+	(void)state;
+	struct connection *a = connection_alloc("a");
+	struct sa_table t;
+	sa_table_init(&t);
+	struct ike_sa *i1 = new_ike(&t, a, 1), *i2 = new_ike(&t, a, 2);
+	i1->local.addr = i2->local.addr = addr("192.0.2.1");
+	i1->remote.addr = addr("192.0.2.2");
+	i2->remote.addr = addr("192.0.2.3");
+	ip_address us = addr("192.0.2.1"), p1 = addr("192.0.2.2"), p2 = addr("192.0.2.3");
+	/* 300 Child SAs (the table grows); both peers chose the same
+	 * outbound SPIs: the destination tells them apart */
+	enum { N = 300 };
+	struct child_sa *c[N];
+	for (unsigned i = 0; i < N; i++) {
+		c[i] = calloc(1, sizeof(*c[i]));
+		assert_non_null(c[i]);
+		c[i]->serial = 10 + i;
+		c[i]->ike = i % 2 == 0 ? i1 : i2;
+		c[i]->conn = a;
+		c[i]->spi_in = 0xc0000000u + i;
+		c[i]->spi_out = 0x1000u + i / 2;
+		sa_add_child(&t, c[i]);
+		sa_child_index_spis(&t, c[i]);
+		sa_child_index_spis(&t, c[i]);	/* twice: once in the index */
+	}
+	bool in = false;
+	for (unsigned i = 0; i < N; i++) {
+		assert_ptr_equal(sa_child_by_spi(&t, &us, 0xc0000000u + i, &in), c[i]);
+		assert_true(in);
+		assert_ptr_equal(sa_child_by_spi(&t, i % 2 == 0 ? &p1 : &p2, 0x1000u + i / 2, &in), c[i]);
+		assert_false(in);
+	}
+	/* our inbound SPI sent to the peer, the peer's to us: not ours */
+	assert_null(sa_child_by_spi(&t, &p1, 0xc0000000u, &in));
+	assert_null(sa_child_by_spi(&t, &us, 0x1000u, &in));
+	assert_null(sa_child_by_spi(&t, &us, 0xdeadbeef, &in));
+	/* unindexed (uninstalled): gone from the index, still in the table */
+	sa_child_unindex_spis(&t, c[4]);
+	sa_child_unindex_spis(&t, c[4]);
+	assert_null(sa_child_by_spi(&t, &us, 0xc0000004u, &in));
+	assert_null(sa_child_by_spi(&t, &p1, 0x1002u, &in));
+	assert_ptr_equal(sa_child_by_serial(&t, 14), c[4]);
+	assert_ptr_equal(sa_child_by_spi(&t, &p2, 0x1002u, &in), c[5]);
+	/* removed while indexed: unindexed too */
+	sa_remove_child(&t, c[6]);
+	assert_null(sa_child_by_spi(&t, &us, 0xc0000006u, &in));
+	free(c[6]);
+	for (unsigned i = 0; i < N; i++)
+		if (i != 6) {
+			sa_remove_child(&t, c[i]);
+			free(c[i]);
+		}
+	sa_remove_ike(&t, i1);
+	sa_remove_ike(&t, i2);
+	free(i1);
+	free(i2);
+	sa_table_free(&t);
+	connection_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ike_lists),
 		cmocka_unit_test(test_child_lists),
+		cmocka_unit_test(test_child_spis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
