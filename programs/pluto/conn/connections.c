@@ -69,6 +69,7 @@ struct table {
 	size_t size;	/* power of two, 0 before the first insert */
 };
 static struct table by_name, by_serial;
+static struct table by_alias;	/* connalias= (leftsubnets= families) */
 static size_t nr_conns;
 
 static uint32_t hash_name(const char *s)
@@ -111,6 +112,12 @@ static void table_grow(struct table *t, uint32_t (*hash)(const struct connection
 }
 
 static uint32_t hash_c_name(const struct connection *c) { return hash_name(c->name); }
+static struct connection **alias_link(struct connection *c) { return &c->alias_next; }
+static const char *alias_of(const struct connection *c)
+{
+	return c->config != NULL ? c->config->connalias : NULL;
+}
+static uint32_t hash_c_alias(const struct connection *c) { return hash_name(alias_of(c)); }
 static uint32_t hash_c_serial(const struct connection *c) { return hash_serial(c->serial); }
 
 void conn_table_add(struct connection *c)
@@ -118,6 +125,7 @@ void conn_table_add(struct connection *c)
 	if (nr_conns + 1 > by_name.size) {
 		table_grow(&by_name, hash_c_name, name_link);
 		table_grow(&by_serial, hash_c_serial, serial_link);
+		table_grow(&by_alias, hash_c_alias, alias_link);
 	}
 	size_t slot = hash_c_name(c) & (by_name.size - 1);
 	c->name_next = by_name.buckets[slot];
@@ -125,6 +133,11 @@ void conn_table_add(struct connection *c)
 	slot = hash_c_serial(c) & (by_serial.size - 1);
 	c->serial_next = by_serial.buckets[slot];
 	by_serial.buckets[slot] = c;
+	if (alias_of(c) != NULL) {
+		slot = hash_c_alias(c) & (by_alias.size - 1);
+		c->alias_next = by_alias.buckets[slot];
+		by_alias.buckets[slot] = c;
+	}
 	nr_conns++;
 }
 
@@ -148,9 +161,18 @@ void conn_table_remove(struct connection *c)
 			break;
 		}
 	}
+	if (alias_of(c) != NULL) {
+		for (struct connection **pp = &by_alias.buckets[hash_c_alias(c) & (by_alias.size - 1)];
+		     *pp != NULL; pp = &(*pp)->alias_next) {
+			if (*pp == c) {
+				*pp = c->alias_next;
+				break;
+			}
+		}
+	}
 	if (found)
 		nr_conns--;
-	c->name_next = c->serial_next = NULL;
+	c->name_next = c->serial_next = c->alias_next = NULL;
 }
 
 struct connection *conn_by_name(const char *name)
@@ -214,6 +236,32 @@ struct connection **conn_sorted(size_t *n)
 	return all;
 }
 
+struct connection **conn_by_alias(const char *alias, size_t *n)
+{
+	*n = 0;
+	if (by_alias.size == 0)
+		return NULL;
+	size_t k = 0, cap = 0;
+	struct connection **v = NULL;
+	for (struct connection *c = by_alias.buckets[hash_name(alias) & (by_alias.size - 1)]; c != NULL;
+	     c = c->alias_next) {
+		if (strcmp(alias_of(c), alias) != 0)
+			continue;
+		if (k == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			v = realloc(v, cap * sizeof(*v));
+			if (v == NULL)
+				abort();
+		}
+		v[k++] = c;
+	}
+	if (k == 0)
+		return NULL;
+	qsort(v, k, sizeof(*v), cmp_conn);
+	*n = k;
+	return v;
+}
+
 void conn_table_clear(void)
 {
 	for (size_t i = 0; i < by_name.size; i++) {
@@ -226,7 +274,9 @@ void conn_table_clear(void)
 	}
 	free(by_name.buckets);
 	free(by_serial.buckets);
+	free(by_alias.buckets);
 	by_name = (struct table){ 0 };
 	by_serial = (struct table){ 0 };
+	by_alias = (struct table){ 0 };
 	nr_conns = 0;
 }

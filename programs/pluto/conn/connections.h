@@ -50,6 +50,7 @@ struct connection {
 	signed char up;
 	/* table links */
 	struct connection *name_next, *serial_next;
+	struct connection *alias_next;	/* the table's connalias= chain */
 };
 
 #define CONN_UP 1
@@ -79,6 +80,10 @@ struct connection *conn_by_serial(unsigned long serial);
 /* "NAME", or "$N" for a serial */
 struct connection *conn_by_name_or_serial(const char *s);
 size_t conn_count(void);
+/* the connections with connalias=ALIAS (a leftsubnets= family) sorted by
+ * name, from the table's alias index (no walk of the others); NULL and
+ * *N 0: none; caller frees the array */
+struct connection **conn_by_alias(const char *alias, size_t *n);
 /* every connection sorted by name (then serial); caller frees the array */
 struct connection **conn_sorted(size_t *n);
 /* remove and free every connection */

@@ -15,20 +15,7 @@
 
 struct connection **conn_family(const char *alias, size_t *n)
 {
-	size_t all_n;
-	struct connection **all = conn_sorted(&all_n);
-	size_t k = 0;
-	for (size_t i = 0; i < all_n; i++) {
-		const struct conn_config *cc = all[i]->config;
-		if (cc != NULL && cc->connalias != NULL && strcmp(cc->connalias, alias) == 0)
-			all[k++] = all[i];
-	}
-	*n = k;
-	if (k == 0) {
-		free(all);
-		return NULL;
-	}
-	return all;
+	return conn_by_alias(alias, n);
 }
 
 int conn_delete_family(const char *alias, const struct logger *logger)

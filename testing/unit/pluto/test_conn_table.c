@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* the connection table: by name, by serial, "$N", sorted listing, 10,000 entries */
+/* the connection table: by name, by serial, "$N", sorted listing, 10,000
+ * entries, connalias= families (conn_by_alias) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,57 @@ static void test_ten_thousand(void **state)
 	free(all);
 }
 
+static struct connection *aliased(const char *name, const char *alias)
+{
+	struct connection *c = connection_alloc(name);
+	struct conn_config cc;
+	memset(&cc, 0, sizeof(cc));
+	cc.name = (char *)name;
+	cc.connalias = (char *)alias;
+	c->config = conn_config_clone(&cc);
+	conn_table_add(c);
+	return c;
+}
+
+static void test_aliases(void **state)
+{
+	(void)state;
+	/* 600 families of 3 (the table grows), added out of name order, and
+	 * conns without connalias= */
+	char name[32], alias[32];
+	for (int m = 3; m >= 1; m--)
+		for (int f = 0; f < 600; f++) {
+			snprintf(name, sizeof(name), "fam%03d/1x%d", f, m);
+			snprintf(alias, sizeof(alias), "fam%03d", f);
+			aliased(name, alias);
+			snprintf(name, sizeof(name), "plain%03d-%d", f, m);
+			conn_table_add(connection_alloc(name));
+		}
+	size_t n;
+	for (int f = 0; f < 600; f++) {
+		snprintf(alias, sizeof(alias), "fam%03d", f);
+		struct connection **v = conn_by_alias(alias, &n);
+		assert_int_equal(n, 3);
+		for (int m = 0; m < 3; m++) {
+			snprintf(name, sizeof(name), "fam%03d/1x%d", f, m + 1);
+			assert_string_equal(v[m]->name, name);
+		}
+		free(v);
+	}
+	assert_null(conn_by_alias("plain000-1", &n));
+	assert_int_equal(n, 0);
+	assert_null(conn_by_alias("fam", &n));
+	/* a member deleted leaves the family */
+	struct connection *c = conn_by_name("fam007/1x2");
+	conn_table_remove(c);
+	connection_free(&c);
+	struct connection **v = conn_by_alias("fam007", &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0]->name, "fam007/1x1");
+	assert_string_equal(v[1]->name, "fam007/1x3");
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +186,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_serials_not_reused, teardown),
 		cmocka_unit_test_teardown(test_sorted, teardown),
 		cmocka_unit_test_teardown(test_ten_thousand, teardown),
+		cmocka_unit_test_teardown(test_aliases, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
