@@ -22,7 +22,9 @@
 #include "conn/add.h"
 #include "ikev2/internal.h"
 
-static void child_new_whack(struct child_sa *child, int rc);	/* the new Child SA's `ipsec up` */
+/* a new Child SA's outcome: its `ipsec up` hears RC; a failure also goes
+ * to ops->child_failed (an on-demand negotiation is over) */
+static void child_new_whack(struct child_sa *child, int rc);
 
 static uint32_t get_spi32(const uint8_t *p)
 {
@@ -104,6 +106,7 @@ static diag_t rekey_offer(struct child_sa *child, uint16_t pfs_group)
 struct child_rekey {
 	unsigned long old_serial;
 	bool responder;
+	bool failure_told;	/* a new Child SA's failure went to ops->child_failed */
 	/* initiator */
 	uint8_t ni[IKEV2_NONCE_SIZE];
 	struct crypto_ke_secret *ke;	/* PFS: ours */
@@ -1031,12 +1034,18 @@ struct child_pending {
 /* a new Child SA's whack client (`ipsec up MEMBER`) gets its result */
 static void child_new_whack(struct child_sa *child, int rc)
 {
+	if (child->rekey == NULL || child->rekey->old_serial != 0 || child->rekey->responder)
+		return;
+	struct ikev2_engine *e = child->ike->eng;
+	if (rc != CTL_RC_OK && !child->rekey->failure_told) {
+		child->rekey->failure_told = true;
+		if (e->ops->child_failed != NULL)
+			e->ops->child_failed(e->ctx, child->conn);
+	}
 	struct log_client *client = child->logger.client;
-	if (client == NULL || child->rekey == NULL || child->rekey->old_serial != 0 ||
-	    child->rekey->responder)
+	if (client == NULL)
 		return;
 	child->logger.client = NULL;
-	struct ikev2_engine *e = child->ike->eng;
 	if (e->ops->whack_done != NULL)
 		e->ops->whack_done(e->ctx, client, rc);
 }
@@ -1206,22 +1215,26 @@ void child_new_family(struct ike_sa *ike)
 	free(v);
 }
 
-/* the IKE SA of C's family (same connalias, same peer) that C can use */
+/* the IKE SA of C's family (same connalias, same peer) that C can use:
+ * the oldest, found through the members' IKE SA lists */
 static struct ike_sa *family_ike(struct ikev2_engine *e, const struct connection *c)
 {
 	const char *alias = c->config != NULL ? c->config->connalias : NULL;
 	if (alias == NULL)
 		return NULL;
 	size_t n;
-	struct ike_sa **v = sa_ike_sorted(&e->sas, &n);
+	struct connection **v = conn_family(alias, &n);
 	struct ike_sa *found = NULL;
-	for (size_t i = 0; i < n && found == NULL; i++) {
-		struct ike_sa *ike = v[i];
-		const struct conn_config *ic = ike->conn->config;
-		if (ike->state == IKE_SA_DELETE || ike->conn == c || ic == NULL || ic->connalias == NULL)
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == c)
 			continue;
-		if (strcmp(ic->connalias, alias) == 0 && address_eq(&ike->remote.addr, &conn_that(c)->host))
-			found = ike;
+		for (struct ike_sa *ike = sa_ike_of_conn(&e->sas, v[i]); ike != NULL; ike = ike->conn_next) {
+			if (ike->state == IKE_SA_DELETE || !address_eq(&ike->remote.addr, &conn_that(c)->host))
+				continue;
+			if (found == NULL || ike->serial < found->serial)
+				found = ike;
+			break;	/* serial order: the first fits is the member's oldest */
+		}
 	}
 	free(v);
 	return found;

@@ -106,6 +106,9 @@ struct ikev2_ops {
 	/* optional: an IKE SA of C was deleted, its Child SAs first (pluto:
 	 * a negotiation that ends without a Child SA failed, conn/route.h) */
 	void (*ike_gone)(void *ctx, struct connection *c);
+	/* optional: a new Child SA of C over an established IKE SA
+	 * (CREATE_CHILD_SA) failed (pluto: like ike_gone, conn/route.h) */
+	void (*child_failed)(void *ctx, struct connection *c);
 };
 
 struct ikev2_engine {

@@ -452,6 +452,7 @@ static const struct ikev2_ops ops = {
 	.whack_done = whack_done,
 	.kernel = &kernel_ops,
 	.ike_gone = ike_gone,
+	.child_failed = ike_gone,	/* the same for the route: no Child SA came of it */
 };
 
 /* ---- the kernel's EXPIREs: Child SA lifetimes (ikev2/expire.c) ---- */

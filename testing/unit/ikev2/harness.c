@@ -191,6 +191,13 @@ static void whack_done(void *ctx, struct log_client *client, int rc)
 	p->whack_done = true;
 }
 
+static void child_failed(void *ctx, struct connection *c)
+{
+	struct peer *p = ctx;
+	assert_ptr_equal(c, p->conn);
+	p->child_failures++;
+}
+
 /* fake kernel */
 
 static diag_t k_alloc_spi(void *ctx, const ip_address *src, const ip_address *dst, uint32_t reqid,
@@ -288,6 +295,7 @@ const struct ikev2_ops ops = {
 	.send = send_pkt, .now_ms = now_ms, .wall_s = wall_s, .timer_start = timer_start,
 	.timer_cancel = timer_cancel, .submit = submit, .secrets = get_secrets,
 	.find_conn = find_conn, .whack_done = whack_done, .kernel = &kops,
+	.child_failed = child_failed,
 };
 
 /* ---- log capture ---- */

@@ -69,6 +69,7 @@ struct peer {
 	/* whack */
 	int whack_rc;
 	bool whack_done;
+	unsigned child_failures;	/* ops->child_failed calls */
 	int client_token;
 	/* transport: drop what this peer sends while > 0 (or forever if -1) */
 	int drop_sends;

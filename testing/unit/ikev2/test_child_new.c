@@ -82,6 +82,7 @@ static void test_child_again_over_ike(void **state)
 	expect_log("\"C\" #3: Child SA #3 using IKE SA #1 is already established");
 	assert_int_equal(count_logged("established Child SA using"), 2 + 2);
 	expect_matching_live_sas();
+	assert_int_equal(west.child_failures, 0);
 }
 
 /* `ipsec up` waits for the new Child SA and hears its result */
@@ -101,8 +102,9 @@ static void test_child_again_whack(void **state)
 	expect_matching_live_sas();
 }
 
-/* the peer refuses the new Child SA: `ipsec up` hears the failure, the
- * IKE SA stays */
+/* the peer refuses the new Child SA: `ipsec up` hears the failure, and
+ * so does ops->child_failed (pluto: an on-demand negotiation is over,
+ * failureshunt=); the IKE SA stays */
 static void test_child_again_refused(void **state)
 {
 	(void)state;
@@ -114,11 +116,31 @@ static void test_child_again_refused(void **state)
 	pump();
 	assert_true(west.whack_done);
 	assert_int_equal(west.whack_rc, CTL_RC_FATAL);
+	assert_int_equal(west.child_failures, 1);
 	struct ike_sa *wike = only_ike(&west);
 	assert_non_null(wike);
 	assert_int_equal(wike->state, ESTABLISHED_IKE_SA);
 	assert_null(wike->children);
 	assert_int_equal(live_states(&west), 0);
+}
+
+/* the same without a whack client (an ACQUIRE started it): the failure
+ * still reaches ops->child_failed, once */
+static void test_child_again_refused_acquire(void **state)
+{
+	(void)state;
+	establish(&(struct setup){ 0 });
+	east_deletes_child();
+	east.refuse_esp = true;
+	west.whack_done = false;
+	assert_int_equal(ikev2_initiate(west.e, west.conn, NULL, NULL), CTL_RC_OK);
+	pump();
+	assert_false(west.whack_done);
+	assert_int_equal(west.child_failures, 1);
+	assert_non_null(only_ike(&west));
+	assert_null(only_ike(&west)->children);
+	run_for(60000);
+	assert_int_equal(west.child_failures, 1);
 }
 
 /* the IKE SA is rekeyed while the new Child SA waits for it: the queue
@@ -159,6 +181,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_child_again_over_ike, teardown),
 		cmocka_unit_test_teardown(test_child_again_whack, teardown),
 		cmocka_unit_test_teardown(test_child_again_refused, teardown),
+		cmocka_unit_test_teardown(test_child_again_refused_acquire, teardown),
 		cmocka_unit_test_teardown(test_child_waits_through_ike_rekey, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
