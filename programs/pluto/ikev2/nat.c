@@ -215,6 +215,7 @@ void nat_keepalive_start(struct ike_sa *ike)
 	    !nat_encap(ike) || (cc != NULL && !cc->nat_keepalive))
 		return;
 	ldbg(&ike->logger, "NAT: keepalives every %llu ms", (unsigned long long)ike->eng->keepalive_ms);
+	ike->ka_out_known = false;
 	arm(ike);
 }
 
@@ -226,14 +227,44 @@ void nat_keepalive_stop(struct ike_sa *ike)
 	}
 }
 
+/*
+ * Did ESP go out to the peer since the last tick?  RFC 3948 2.3: a
+ * keepalive is needed only when nothing else was sent; the kernel's byte
+ * counters of the outbound SAs tell (as Libreswan asks the kernel).
+ */
+static bool esp_went_out(struct ike_sa *ike)
+{
+	struct ikev2_engine *e = ike->eng;
+	uint64_t sum = 0;
+	bool any = false;
+	for (const struct child_sa *c = ike->children; c != NULL; c = c->sibling_next) {
+		uint64_t b;
+		if (!c->installed)
+			continue;
+		diag_t d = e->ops->kernel->get_bytes(e->ctx, &ike->local.addr, &ike->remote.addr, c->spi_out, &b);
+		if (d == NULL) {
+			sum += b;
+			any = true;
+		}
+		diag_free(&d);
+	}
+	bool went = any && ike->ka_out_known && sum != ike->ka_out_bytes;
+	ike->ka_out_bytes = sum;
+	ike->ka_out_known = any;
+	return went;
+}
+
 static void on_keepalive(void *arg)
 {
 	struct ike_sa *ike = arg;
 	ike->keepalive_timer = NULL;
 	if (ike->state == IKE_SA_DELETE)
 		return;
-	/* only once IKE runs on 4500 (the responder's first message there moves it) */
-	if (ike->local.port == NAT_IKE_UDP_PORT) {
+	/* only once IKE runs on 4500 (the responder's first message there
+	 * moves it), and only when no ESP went out meanwhile */
+	if (ike->local.port == NAT_IKE_UDP_PORT && esp_went_out(ike)) {
+		ldbg(&ike->logger, "NAT: ESP went out since the last keepalive tick; none needed");
+	} else if (ike->local.port == NAT_IKE_UDP_PORT) {
 		static const uint8_t ka[1] = { NAT_KEEPALIVE_BYTE };
 		ldbg(&ike->logger, "NAT: sending a keepalive");
 		ikev2_send_raw(ike->eng, &ike->local, &ike->remote, ka, sizeof(ka));

@@ -75,6 +75,8 @@ struct ike_sa {
 	bool peer_certreq;	/* it sent CERTREQ (leftsendcert=sendifasked) */
 	bool nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	void *keepalive_timer;	/* engine timer: NAT keepalive (ikev2/nat.c), NULL: none */
+	uint64_t ka_out_bytes;	/* its Child SAs' outbound bytes at the last keepalive tick */
+	bool ka_out_known;	/* ka_out_bytes read since the timer started */
 	bool counted_halfopen;
 	unsigned long rekey_of;	/* an IKE SA rekey's new IKE SA: the old one's serial */
 	unsigned long rekey_new;	/* our IKE SA rekey in flight: the new IKE SA's serial */

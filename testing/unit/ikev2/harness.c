@@ -280,9 +280,10 @@ static diag_t k_get_bytes(void *ctx, const ip_address *src, const ip_address *ds
 			  uint64_t *bytes)
 {
 	(void)src; (void)dst;
-	if (find_state(ctx, spi) == NULL)
+	const struct kernel_state *k = find_state(ctx, spi);
+	if (k == NULL)
 		return diag("no SA");
-	*bytes = 84;
+	*bytes = 84 + k->bytes;
 	return NULL;
 }
 

@@ -49,6 +49,7 @@ struct kernel_state {
 	struct ikev2_kernel_sa sa;
 	uint8_t encr[64], integ[64];
 	bool live;
+	uint64_t bytes;	/* traffic a test adds to the 84 bytes get_bytes reports */
 };
 
 struct peer {

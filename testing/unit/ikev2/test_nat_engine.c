@@ -236,6 +236,26 @@ static void test_new_mapping_followed(void **st)
 	assert_int_equal(dropped_by_nat, 1);
 }
 
+/* RFC 3948 2.3: no keepalive while ESP goes out to the peer; they start
+ * again when it stops */
+static void test_keepalive_not_while_esp_flows(void **st)
+{
+	(void)st;
+	setup_nat(NULL);
+	up();
+	run_for(21 * 1000);	/* the first tick sends one (no count to compare) */
+	assert_int_equal(keepalives[0], 1);
+	struct kernel_state *out = find_state(&west, state(&west, false)->sa.spi);
+	for (int i = 0; i < 3; i++) {
+		out->bytes += 1000;	/* traffic went out */
+		run_for(20 * 1000);
+	}
+	assert_int_equal(keepalives[0], 1);
+	run_for(40 * 1000);	/* quiet: one tick to notice, then keepalives */
+	assert_int_equal(keepalives[0], 3);
+	assert_int_equal(keepalives[1], 0);
+}
+
 /* a new mapping within a rekey's grace period: the retired inbound SA is
  * not migrated but removed at once (child_retire.c) */
 static void test_new_mapping_after_rekey(void **st)
@@ -322,6 +342,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_behind_nat, teardown),
 		cmocka_unit_test_teardown(test_new_mapping_followed, teardown),
 		cmocka_unit_test_teardown(test_new_mapping_after_rekey, teardown),
+		cmocka_unit_test_teardown(test_keepalive_not_while_esp_flows, teardown),
 		cmocka_unit_test_teardown(test_duplicate_from_new_mapping, teardown),
 		cmocka_unit_test_teardown(test_encapsulation_no, teardown),
 		cmocka_unit_test_teardown(test_nat_keepalive_off, teardown),
