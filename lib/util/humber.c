@@ -20,3 +20,13 @@ void jam_humber_max(struct jambuf *b, uint64_t v)
 	}
 	jam(b, "%" PRIu64, v);
 }
+
+void jam_readable_bytes(struct jambuf *b, uint64_t v)
+{
+	if (v < 1024)
+		jam(b, "%" PRIu64 "B", v);
+	else if (v / 1024 < 1024)
+		jam(b, "%" PRIu64 "KB", v / 1024);
+	else
+		jam(b, "%" PRIu64 "MB", v / 1024 / 1024);
+}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tern/ctl.h"
+#include "tern/humber.h"
 #include "ikev2/internal.h"
 #include "ikev2/nat.h"
 
@@ -135,8 +136,12 @@ void child_sa_delete(struct child_sa *c)
 	child_rekey_forget(c);
 	if (c->installed) {
 		child_uninstall(c);
-		llog(&c->logger, LOG_SEV_INFO, "ESP traffic information: in=%lluB out=%lluB",
-		     (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes);
+		LLOG_JAMBUF(&c->logger, LOG_SEV_INFO, b) {
+			jam_str(b, "ESP traffic information: in=");
+			jam_readable_bytes(b, c->in_bytes);
+			jam_str(b, " out=");
+			jam_readable_bytes(b, c->out_bytes);
+		}
 	} else if (c->spi_in != 0) {
 		/* the larval SA ALLOCSPI left: gone now rather than when it expires */
 		struct ike_sa *ike = c->ike;

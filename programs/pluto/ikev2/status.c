@@ -4,7 +4,7 @@
  *
  *   #1: "C":500 ESTABLISHED_IKE_SA (established IKE SA); newest; idle;
  *   #2: "C":500 ESTABLISHED_CHILD_SA (established Child SA); newest; eroute owner; IKE SA #1; idle;
- *   #2: "C" esp.5678ef01@192.0.2.2 esp.1234abcd@192.0.2.1 tun.0@192.0.2.2 tun.0@192.0.2.1 Traffic: ESPin=84B ESPout=84B ESPmax=2^63B
+ *   #2: "C" esp.5678ef01@192.0.2.2 esp.1234abcd@192.0.2.1 tun.0@192.0.2.2 tun.0@192.0.2.1 Traffic: ESPin=84B ESPout=8KB ESPmax=2^63B
  *   #2: "C", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='@east'
  *
  * (no REKEY/REPLACE timers: this pluto does not rekey yet.)
@@ -68,11 +68,14 @@ void ikev2_show_states(struct ikev2_engine *e, struct show *s)
 		const char *mode = c->transport ? "tra" : "tun";
 		char a[2048];
 		struct jambuf b = jambuf_init(a, sizeof(a));
-		jam(&b, "#%lu: \"%s\" esp.%x@%s esp.%x@%s %s.0@%s %s.0@%s Traffic: ESPin=%lluB ESPout=%lluB ESPmax=",
+		jam(&b, "#%lu: \"%s\" esp.%x@%s esp.%x@%s %s.0@%s %s.0@%s Traffic: ESPin=",
 		    c->serial, c->conn->name, c->spi_out, str_address(&c->ike->remote.addr, &rb),
 		    c->spi_in, str_address(&c->ike->local.addr, &lb), mode,
-		    str_address(&c->ike->remote.addr, &rb), mode, str_address(&c->ike->local.addr, &lb),
-		    (unsigned long long)c->in_bytes, (unsigned long long)c->out_bytes);
+		    str_address(&c->ike->remote.addr, &rb), mode, str_address(&c->ike->local.addr, &lb));
+		jam_readable_bytes(&b, c->in_bytes);
+		jam_str(&b, " ESPout=");
+		jam_readable_bytes(&b, c->out_bytes);
+		jam_str(&b, " ESPmax=");
 		jam_humber_max(&b, max_bytes(c));
 		jam_char(&b, 'B');
 		show_jambuf(s, &b);

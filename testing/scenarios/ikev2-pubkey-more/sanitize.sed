@@ -5,7 +5,7 @@ s/0s[A-Za-z0-9+\/]+=*/0s<KEY>/g
 # SPIs (ALLOCSPI picks them) and byte counters
 s/0x[0-9a-f]{8}/0xSPISPI/g
 s/(inBytes|outBytes)=[1-9][0-9]*/\1=N/g
-s/(ESPin|ESPout|in|out)=[1-9][0-9]*B/\1=NB/g
+s/(ESPin|ESPout|in|out)=[1-9][0-9]*[KM]?B/\1=NB/g
 # UML is slow and an RSA signature takes a while there: the responder may
 # answer IKE_AUTH after our first retransmit
 /retransmitting IKE_AUTH request; will wait/d
