@@ -154,6 +154,11 @@ void ikev2_receive(struct ikev2_engine *e, const ip_endpoint *local, const ip_en
  * hard deletes it (ikev2/expire.c) */
 void ikev2_kernel_expire(struct ikev2_engine *e, const ip_address *dst, uint32_t spi, bool hard,
 			 uint64_t bytes);
+/* the kernel's MAPPING: an authenticated ESP-in-UDP packet for our
+ * inbound SA SPI to DST came from NEW_REMOTE; the IKE SA and its Child
+ * SAs move there (ikev2/nat.c) */
+void ikev2_kernel_mapping(struct ikev2_engine *e, const ip_address *dst, uint32_t spi,
+			  const ip_endpoint *new_remote);
 /* send an empty INFORMATIONAL request (liveness) on the IKE SA */
 void ikev2_send_liveness(struct ikev2_engine *e, struct ike_sa *ike);
 

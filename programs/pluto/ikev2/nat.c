@@ -169,6 +169,8 @@ static void migrate_children(struct ike_sa *ike, const ip_endpoint *old_local,
 	}
 }
 
+static void nat_move_to(struct ike_sa *ike, const ip_endpoint *local, const ip_endpoint *remote);
+
 void nat_follow(struct ike_sa *ike, const struct ikev2_rx *rx)
 {
 	bool in_use = ike->nat_local || ike->nat_remote || conn_encapsulation(ike) == YNA_YES;
@@ -185,17 +187,53 @@ void nat_follow(struct ike_sa *ike, const struct ikev2_rx *rx)
 	case NAT_MOVE_ADDRESS:
 		break;
 	}
+	nat_move_to(ike, &rx->local, &rx->remote);
+}
+
+/* the IKE SA and its Child SAs now between LOCAL and REMOTE */
+static void nat_move_to(struct ike_sa *ike, const ip_endpoint *local, const ip_endpoint *remote)
+{
+	endpoint_buf a, b;
 	ip_endpoint old_local = ike->local, old_remote = ike->remote;
-	if (!endpoint_eq(&old_remote, &rx->remote))
+	if (!endpoint_eq(&old_remote, remote))
 		llog(&ike->logger, LOG_SEV_INFO, "new NAT mapping for #%lu, was %s, now %s", ike->serial,
-		     str_endpoint(&old_remote, &a), str_endpoint(&rx->remote, &b));
+		     str_endpoint(&old_remote, &a), str_endpoint(remote, &b));
 	else
-		ldbg(&ike->logger, "NAT: local endpoint now %s", str_endpoint(&rx->local, &a));
+		ldbg(&ike->logger, "NAT: local endpoint now %s", str_endpoint(local, &a));
 	/* retired inbound SAs are not moved: they go now */
 	child_retired_flush(ike, true, 0);
-	ike->local = rx->local;
-	ike->remote = rx->remote;
+	ike->local = *local;
+	ike->remote = *remote;
 	migrate_children(ike, &old_local, &old_remote);
+}
+
+void ikev2_kernel_mapping(struct ikev2_engine *e, const ip_address *dst, uint32_t spi,
+			  const ip_endpoint *new_remote)
+{
+	bool inbound = false;
+	struct child_sa *child = sa_child_by_spi(&e->sas, dst, spi, &inbound);
+	endpoint_buf a;
+	if (child == NULL || !inbound) {
+		ldbg(&global_logger, "%s: MAPPING of SA 0x%08x to %s: no inbound SA of ours", e->name, spi,
+		     str_endpoint(new_remote, &a));
+		return;
+	}
+	struct ike_sa *ike = child->ike;
+	/*
+	 * The kernel verified the packet (ESP integrity) before it told,
+	 * so the peer is there (RFC 3948 and RFC 7296 2.23 ask for
+	 * authenticated packets).  Only ESP in UDP moves: a plain ESP SA
+	 * has no port to follow.
+	 */
+	if (ike->state != ESTABLISHED_IKE_SA || !nat_encap(ike) ||
+	    new_remote->addr.family != ike->remote.addr.family || new_remote->port == 0 ||
+	    endpoint_eq(new_remote, &ike->remote)) {
+		ldbg(&child->logger, "MAPPING of inbound SA 0x%08x to %s: nothing to follow", spi,
+		     str_endpoint(new_remote, &a));
+		return;
+	}
+	ldbg(&child->logger, "the kernel saw ESP for SA 0x%08x from %s", spi, str_endpoint(new_remote, &a));
+	nat_move_to(ike, &ike->local, new_remote);
 }
 
 /* ---- keepalives (RFC 3948 2.3) ---- */

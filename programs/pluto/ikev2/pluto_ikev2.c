@@ -462,7 +462,15 @@ static sd_event_source *expire_src;
 static void on_expire(const struct kernel_event *ev, void *ctx)
 {
 	(void)ctx;
-	if (ev->type != KERNEL_EVENT_EXPIRE || ev->expire.id.proto != IPPROTO_ESP || pluto_ikev2 == NULL)
+	if (pluto_ikev2 == NULL)
+		return;
+	if (ev->type == KERNEL_EVENT_MAPPING && ev->mapping.id.proto == IPPROTO_ESP) {
+		/* NAT-T: the peer's ESP in UDP arrives from a new mapping (ikev2/nat.c) */
+		ip_endpoint to = { .addr = ev->mapping.new_src, .port = ev->mapping.new_sport };
+		ikev2_kernel_mapping(pluto_ikev2, &ev->mapping.id.dst, ev->mapping.id.spi, &to);
+		return;
+	}
+	if (ev->type != KERNEL_EVENT_EXPIRE || ev->expire.id.proto != IPPROTO_ESP)
 		return;
 	ikev2_kernel_expire(pluto_ikev2, &ev->expire.id.dst, ev->expire.id.spi, ev->expire.hard,
 			    ev->expire.counters.bytes);

@@ -290,9 +290,23 @@ struct kernel_expire {
 	struct kernel_sa_counters counters;
 };
 
+/*
+ * MAPPING: an ESP-in-UDP SA (inbound: DST is ours) received an
+ * authenticated packet from another outer source than the one it has:
+ * the peer's NAT mapping changed (RFC 3948).  The kernel keeps sending
+ * to the old one until the SAs are migrated.
+ */
+struct kernel_mapping {
+	struct kernel_sa_id id;		/* src: the peer's address the SA has */
+	uint32_t reqid;
+	ip_address old_src, new_src;
+	uint16_t old_sport, new_sport;	/* host order */
+};
+
 enum kernel_event_type {
 	KERNEL_EVENT_ACQUIRE,
 	KERNEL_EVENT_EXPIRE,
+	KERNEL_EVENT_MAPPING,
 };
 
 struct kernel_event {
@@ -300,6 +314,7 @@ struct kernel_event {
 	union {
 		struct kernel_acquire acquire;
 		struct kernel_expire expire;
+		struct kernel_mapping mapping;
 	};
 };
 

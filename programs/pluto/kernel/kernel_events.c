@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * XFRM ACQUIRE and EXPIRE: netlink sockets joined to their multicast
- * groups, one each (libnl-xfrm 3.7 parses neither), and their decoders.
+ * XFRM ACQUIRE, EXPIRE and MAPPING: netlink sockets joined to their
+ * multicast groups (libnl-xfrm 3.7 parses none of them), and their
+ * decoders.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,6 +109,29 @@ static bool decode_expire(const uint8_t *msg, size_t len, struct kernel_expire *
 	return true;
 }
 
+static bool decode_mapping(const uint8_t *msg, size_t len, struct kernel_mapping *out)
+{
+	struct xfrm_user_mapping m;
+	if (len < NLMSG_HDRLEN + sizeof(m))
+		return false;
+	memcpy(&m, msg + NLMSG_HDRLEN, sizeof(m));
+	if (!family_ok(m.id.family))
+		return false;
+	struct kernel_mapping k;
+	memset(&k, 0, sizeof(k));
+	k.id.dst = kernel_from_xfrm_address(m.id.family, &m.id.daddr);
+	k.id.src = kernel_from_xfrm_address(m.id.family, &m.old_saddr);
+	k.id.spi = ntohl(m.id.spi);
+	k.id.proto = m.id.proto;
+	k.reqid = m.reqid;
+	k.old_src = k.id.src;
+	k.new_src = kernel_from_xfrm_address(m.id.family, &m.new_saddr);
+	k.old_sport = ntohs(m.old_sport);
+	k.new_sport = ntohs(m.new_sport);
+	*out = k;
+	return true;
+}
+
 bool kernel_decode_event(const uint8_t *msg, size_t len, struct kernel_event *out)
 {
 	struct nlmsghdr h;
@@ -130,6 +154,11 @@ bool kernel_decode_event(const uint8_t *msg, size_t len, struct kernel_event *ou
 		if (!decode_expire(msg, len, &e.expire))
 			return false;
 		break;
+	case XFRM_MSG_MAPPING:
+		e.type = KERNEL_EVENT_MAPPING;
+		if (!decode_mapping(msg, len, &e.mapping))
+			return false;
+		break;
 	default:
 		return false;
 	}
@@ -149,7 +178,8 @@ unsigned kernel_events_scan(const void *buf, size_t len, kernel_event_cb *cb, vo
 			bad++;
 			break;
 		}
-		if (h.nlmsg_type == XFRM_MSG_ACQUIRE || h.nlmsg_type == XFRM_MSG_EXPIRE) {
+		if (h.nlmsg_type == XFRM_MSG_ACQUIRE || h.nlmsg_type == XFRM_MSG_EXPIRE ||
+		    h.nlmsg_type == XFRM_MSG_MAPPING) {
 			/* an aligned private copy: the decoders read attributes in place */
 			uint8_t *m = malloc(h.nlmsg_len);
 			if (m == NULL)
@@ -178,18 +208,20 @@ unsigned kernel_events_scan(const void *buf, size_t len, kernel_event_cb *cb, vo
 }
 
 /*
- * Two sockets, each joined to one XFRM multicast group: ACQUIRE for
- * on-demand routing (conn/route.c) and EXPIRE for Child SA lifetimes
- * (ikev2/pluto_ikev2.c, kernel_expire.h), opened and read the same way.
+ * Two sockets, opened and read the same way: one joined to the ACQUIRE
+ * multicast group for on-demand routing (conn/route.c), the other to the
+ * EXPIRE and MAPPING groups for Child SA lifetimes and NAT-T
+ * (ikev2/pluto_ikev2.c, kernel_expire.h).
  */
 struct group_sock {
 	struct nl_sock *sock;
-	unsigned group;
+	unsigned group, group2;	/* group2: 0, none */
 	const char *what;	/* "ACQUIRE" */
 };
 
 static struct group_sock acquire_sock = { .group = XFRMNLGRP_ACQUIRE, .what = "ACQUIRE" };
-static struct group_sock expire_sock = { .group = XFRMNLGRP_EXPIRE, .what = "EXPIRE" };
+static struct group_sock expire_sock = { .group = XFRMNLGRP_EXPIRE, .group2 = XFRMNLGRP_MAPPING,
+					 .what = "EXPIRE/MAPPING" };
 
 static diag_t group_open(struct group_sock *g, int *fd)
 {
@@ -203,7 +235,7 @@ static diag_t group_open(struct group_sock *g, int *fd)
 	nl_socket_disable_seq_check(s);
 	int r = nl_connect(s, NETLINK_XFRM);
 	if (r >= 0)
-		r = nl_socket_add_memberships(s, (int)g->group, 0);
+		r = nl_socket_add_memberships(s, (int)g->group, (int)g->group2, 0);
 	if (r >= 0)
 		r = nl_socket_set_nonblocking(s);
 	if (r >= 0)

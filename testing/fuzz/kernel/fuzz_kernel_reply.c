@@ -4,7 +4,7 @@
  * bytes go through kernel_nl_scan() (one receive buffer, our sequence
  * number 7) and, when a data reply was kept, through the SA and policy
  * decoders; and as multicast events through kernel_events_scan()
- * (ACQUIRE, EXPIRE; an ACQUIRE also through pluto's log line for it and
+ * (ACQUIRE, EXPIRE, MAPPING; an ACQUIRE also through pluto's log line for it and
  * its lookup, conn/route.h).  Whatever is accepted must be self-consistent.
  */
 #include <stdio.h>
@@ -46,6 +46,12 @@ static void on_event(const struct kernel_event *e, void *ctx)
 		FUZZ_CHECK(strncmp(line, "initiate on-demand for packet ", 30) == 0);
 		FUZZ_CHECK(memchr(line, '\0', sizeof(line)) != NULL);
 		FUZZ_CHECK(route_find_acquire(a) == NULL);
+	} else if (e->type == KERNEL_EVENT_MAPPING) {
+		const struct kernel_mapping *m = &e->mapping;
+		FUZZ_CHECK(m->id.dst.family == AF_INET || m->id.dst.family == AF_INET6);
+		FUZZ_CHECK(m->new_src.family == m->id.dst.family);
+		FUZZ_CHECK(m->old_src.family == m->id.dst.family);
+		FUZZ_CHECK(address_eq(&m->id.src, &m->old_src));
 	} else {
 		FUZZ_CHECK(e->type == KERNEL_EVENT_EXPIRE);
 		const struct kernel_expire *x = &e->expire;

@@ -3,7 +3,7 @@
 # Seeds for fuzz-kernel-reply: netlink answers as the kernel sends them to
 # XFRM requests with sequence number 7 (acks, errors with and without the
 # kernel's message, GETSA and GETPOLICY replies, other sequence numbers,
-# truncations).  usage: gen_corpus.py DIR
+# truncations; a MAPPING event).  usage: gen_corpus.py DIR
 # real-acquire and real-expire come from capture_events.sh (the kernel's own).
 import os, struct, sys
 
@@ -65,7 +65,13 @@ def main(d):
     pol = msg(NEWPOLICY, policy_info(1, 0, 0x74656f) + attr(XFRMA_MARK, struct.pack('=II', 7, 0xff))
               + attr(0x30, b'') + attr(XFRMA_TMPL, tmpl(1, 0x74650001)))
     pol_plain = msg(NEWPOLICY, policy_info(2, 1, 0x746500))
+    # XFRM_MSG_MAPPING (38): xfrm_usersa_id, reqid, old and new source, ports
+    v4 = lambda a: struct.pack('!I', a) + b'\0' * 12
+    mapping = msg(38, v4(0xc0000202) + struct.pack('!I', 0xc0ffee01) + struct.pack('=HBx', 2, 50)
+                  + struct.pack('=I', 16392) + v4(0xc00002fe) + v4(0xc00002fe)
+                  + struct.pack('!HH', 4500, 34567), seq=0)
     seeds = {
+        'mapping-v4': mapping,
         'ack': ack,
         'ack-plain': msg(NLMSG_ERROR, struct.pack('=i', 0) + struct.pack('=IHHII', 16, NEWSA, 5, 7, 0)),
         'esp-missing': err(93, b'Requested type not found'),

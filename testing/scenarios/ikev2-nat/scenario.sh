@@ -11,7 +11,12 @@
 #    comes from the new port; east follows it ("new NAT mapping"), moves
 #    its IKE SA and Child SA there (XFRM migrate: espinudp 4500/34567) and
 #    the ping crosses again, on the same SAs.
-# 3. "forced": the box only routes, no NAT; road says encapsulation=yes,
+# 3. "espmap": road sends no liveness probes (no dpddelay=), so after the
+#    box changes the mapping again only ESP in UDP reaches east from the
+#    new port.  East's kernel authenticates it and says so (XFRM MAPPING);
+#    east moves the IKE SA and migrates the Child SA there, and the ping
+#    from road gets its answers again.
+# 4. "forced": the box only routes, no NAT; road says encapsulation=yes,
 #    so both ends put ESP in UDP/4500 all the same.
 ns() { ip netns add "$1" && ip -n "$1" link set lo up; }
 ns road && ns nat && ns east || fail "ip netns add"
@@ -111,7 +116,31 @@ run road ipsec down nat
 check "east: the Delete came over the new mapping" \
     wait_for 5 bash -c "! ip -n east xfrm state | grep -q '^src'"
 
-# ---- 3. no NAT, encapsulation=yes ----
+# ---- 3. a new mapping seen only in ESP: the kernel's MAPPING ----
+tx espmap
+run road ipsec up espmap
+check "espmap: ping through the tunnel" ping_ok 3
+note "the NAT box now maps road's 4500 to 34568; road sends no IKE message"
+check "espmap: the new mapping" nat_rules 34568
+ip netns exec nat conntrack -F > /dev/null 2>&1
+t0=$SECONDS
+# only ESP leaves road: its pings (their answers go to the old mapping
+# until east follows, and are lost)
+ip netns exec road ping -q -c 20 -i 0.5 -W 1 -I 10.0.3.1 10.0.2.1 > /dev/null 2>&1 &
+ping_pid=$!
+check "east follows road's ESP to its new port (XFRM MAPPING)" \
+    wait_for 10 grep -q '"espmap" #[0-9]*: new NAT mapping for #[0-9]*, was 192.0.2.254:34567, now 192.0.2.254:34568' "$T/east/pluto.log"
+log "east followed $((SECONDS - t0)) s after the change"
+wait "$ping_pid"
+check "espmap: road sent no IKE request meanwhile" \
+    bash -c "! grep -q '\"espmap\" #[0-9]*: sent INFORMATIONAL request' '$T/road/pluto.log'"
+check "espmap: ping through the moved tunnel" wait_for 10 ping_ok 2
+note "east's SAs now send to 34568 (migrated, same SPIs)"
+run east bash -c "ip xfrm state | grep -o 'encap type espinudp sport [0-9]* dport [0-9]*' | sort"
+run road ipsec down espmap
+check "espmap: east clean after down" wait_for 5 bash -c "! ip -n east xfrm state | grep -q '^src'"
+
+# ---- 4. no NAT, encapsulation=yes ----
 $IPT -t nat -F POSTROUTING
 ip netns exec nat conntrack -F > /dev/null 2>&1
 tx forced
@@ -123,8 +152,8 @@ run road ipsec down forced
 
 tx logs
 note "what each side logged about NAT (both conns)"
-run road grep -E '"(nat|forced)" #[0-9]+: .*(NAT|UDP/4500)' "$T/road/pluto.log"
-run east grep -E '"(nat|forced)" #[0-9]+: .*(NAT|UDP/4500)' "$T/east/pluto.log"
+run road grep -E '"(nat|espmap|forced)" #[0-9]+: .*(NAT|UDP/4500)' "$T/road/pluto.log"
+run east grep -E '"(nat|espmap|forced)" #[0-9]+: .*(NAT|UDP/4500)' "$T/east/pluto.log"
 
 stop_pluto road
 stop_pluto east

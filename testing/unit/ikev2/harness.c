@@ -322,6 +322,15 @@ bool logged(const char *needle)
 	return false;
 }
 
+unsigned count_logged(const char *needle)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < nr_lines; i++)
+		if (strstr(lines[i], needle) != NULL)
+			n++;
+	return n;
+}
+
 void expect_log(const char *needle)
 {
 	if (!logged(needle)) {

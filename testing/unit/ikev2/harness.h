@@ -108,6 +108,8 @@ extern char *lines[MAX_LINES];
 extern unsigned nr_lines;
 void sink(void *ctx, const struct log_line *l);	/* log_add_sink(sink, NULL) in main() */
 bool logged(const char *needle);
+/* how many captured lines contain NEEDLE */
+unsigned count_logged(const char *needle);
 void expect_log(const char *needle);		/* fails, printing the log, when absent */
 
 /* ---- set-up ---- */

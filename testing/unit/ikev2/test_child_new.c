@@ -47,15 +47,6 @@ static void east_deletes_child(void)
 	assert_int_equal(live_states(&east), 0);
 }
 
-static unsigned count_logged(const char *needle)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < nr_lines; i++)
-		if (strstr(lines[i], needle) != NULL)
-			n++;
-	return n;
-}
-
 /* no client (an ACQUIRE, a revival): the Child SA comes back over #1 */
 static void test_child_again_over_ike(void **state)
 {

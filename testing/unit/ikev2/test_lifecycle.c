@@ -32,15 +32,6 @@ static void establish(const struct setup *s)
 	expect_matching_sas();
 }
 
-static unsigned count_logged(const char *needle)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < nr_lines; i++)
-		if (strstr(lines[i], needle) != NULL)
-			n++;
-	return n;
-}
-
 /* ---- pure parts ---- */
 
 /* Libreswan's schedule: at once, then 5 s more per attempt, at most 5 minutes */

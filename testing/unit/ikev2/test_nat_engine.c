@@ -236,6 +236,67 @@ static void test_new_mapping_followed(void **st)
 	assert_int_equal(dropped_by_nat, 1);
 }
 
+/*
+ * The kernel's MAPPING (authenticated ESP in UDP from a new source) moves
+ * east's IKE SA and Child SA there without an IKE message; only for our
+ * inbound SA, only to a new endpoint.
+ */
+static void test_kernel_mapping_followed(void **st)
+{
+	(void)st;
+	setup_nat(NULL);
+	up();
+	struct ike_sa *e = only_ike(&east);
+	assert_non_null(e);
+	uint32_t in_spi = state(&east, true)->sa.spi, out_spi = state(&east, false)->sa.spi;
+	ip_endpoint moved = { .addr = addr(public_addr), .port = 34567 };
+	/* not ours: an unknown SPI, our outbound SA, our own address wrong */
+	ikev2_kernel_mapping(east.e, &east.ep.addr, 0x0badf00d, &moved);
+	ikev2_kernel_mapping(east.e, &e->remote.addr, out_spi, &moved);
+	ip_address other = addr("192.0.2.99");
+	ikev2_kernel_mapping(east.e, &other, in_spi, &moved);
+	/* where it is already */
+	ikev2_kernel_mapping(east.e, &east.ep.addr, in_spi, &e->remote);
+	assert_int_equal(nr_migrations, 0);
+	assert_int_equal(e->remote.port, 4501);
+	/* the NAT remapped west's 4500; ESP told east's kernel */
+	nat_port_4500 = 34567;
+	ikev2_kernel_mapping(east.e, &east.ep.addr, in_spi, &moved);
+	expect_log("\"C\" #1: new NAT mapping for #1, was 198.51.100.1:4501, now 198.51.100.1:34567");
+	assert_int_equal(e->remote.port, 34567);
+	assert_int_equal(nr_migrations, 1);
+	assert_true(migrations[0].encap);
+	assert_int_equal(migrations[0].old_remote.port, 4501);
+	assert_int_equal(migrations[0].new_remote.port, 34567);
+	/* a second inbound packet's MAPPING: nothing more to do */
+	ikev2_kernel_mapping(east.e, &east.ep.addr, in_spi, &moved);
+	assert_int_equal(nr_migrations, 1);
+	assert_int_equal(count_logged("now 198.51.100.1:34567"), 1);
+	/* IKE follows too: east's probe reaches west through the new mapping */
+	ikev2_send_liveness(east.e, e);
+	pump();
+	assert_null(e->req.pkt);
+	assert_int_equal(dropped_by_nat, 0);
+}
+
+/* without NAT (plain ESP) there is no port to follow */
+static void test_kernel_mapping_not_encapsulated(void **st)
+{
+	(void)st;
+	setup_peers(&(struct setup){ 0 });
+	assert_int_equal(initiate(false), IKEV2_INITIATE_STARTED);
+	pump();
+	assert_int_equal(west.whack_rc, CTL_RC_OK);
+	struct ike_sa *e = only_ike(&east);
+	assert_non_null(e);
+	ip_endpoint was = e->remote;
+	ip_endpoint moved = { .addr = e->remote.addr, .port = 34567 };
+	ikev2_kernel_mapping(east.e, &east.ep.addr, state(&east, true)->sa.spi, &moved);
+	assert_true(endpoint_eq(&e->remote, &was));
+	assert_false(logged("new NAT mapping"));
+	assert_false(logged("cannot move"));
+}
+
 /* RFC 3948 2.3: no keepalive while ESP goes out to the peer; they start
  * again when it stops */
 static void test_keepalive_not_while_esp_flows(void **st)
@@ -343,6 +404,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_new_mapping_followed, teardown),
 		cmocka_unit_test_teardown(test_new_mapping_after_rekey, teardown),
 		cmocka_unit_test_teardown(test_keepalive_not_while_esp_flows, teardown),
+		cmocka_unit_test_teardown(test_kernel_mapping_followed, teardown),
+		cmocka_unit_test_teardown(test_kernel_mapping_not_encapsulated, teardown),
 		cmocka_unit_test_teardown(test_duplicate_from_new_mapping, teardown),
 		cmocka_unit_test_teardown(test_encapsulation_no, teardown),
 		cmocka_unit_test_teardown(test_nat_keepalive_off, teardown),

@@ -410,6 +410,69 @@ static void test_scan(void **state)
 	assert_false(kernel_nl_scan(&h, sizeof(h), 9, 0, &r));
 }
 
+static void on_mapping(const struct kernel_event *e, void *ctx)
+{
+	struct kernel_mapping *out = ctx;
+	assert_int_equal(e->type, KERNEL_EVENT_MAPPING);
+	*out = e->mapping;
+}
+
+/* XFRM_MSG_MAPPING (NAT-T): decoded both families; short or foreign ones refused */
+static void test_decode_mapping(void **state)
+{
+	(void)state;
+	struct xfrm_user_mapping m;
+	memset(&m, 0, sizeof(m));
+	m.id.family = AF_INET;
+	m.id.proto = IPPROTO_ESP;
+	m.id.spi = htonl(0xc0ffee01);
+	m.id.daddr.a4 = htonl(0xc0000202);	/* 192.0.2.2: ours */
+	m.old_saddr.a4 = htonl(0xc00002fe);	/* 192.0.2.254 */
+	m.new_saddr.a4 = htonl(0xc00002fe);
+	m.old_sport = htons(4500);
+	m.new_sport = htons(34567);
+	m.reqid = KERNEL_REQID_MIN + 8;
+	struct buf b = { .len = 0 };
+	put_msg(&b, XFRM_MSG_MAPPING, 0, 0, &m, sizeof(m));
+	struct kernel_mapping k;
+	memset(&k, 0, sizeof(k));
+	unsigned bad = 9;
+	assert_int_equal(kernel_events_scan(b.b, b.len, on_mapping, &k, &bad), 1);
+	assert_int_equal(bad, 0);
+	address_buf ab;
+	assert_string_equal(str_address(&k.id.dst, &ab), "192.0.2.2");
+	assert_string_equal(str_address(&k.old_src, &ab), "192.0.2.254");
+	assert_string_equal(str_address(&k.new_src, &ab), "192.0.2.254");
+	assert_int_equal(k.id.spi, 0xc0ffee01);
+	assert_int_equal(k.id.proto, IPPROTO_ESP);
+	assert_int_equal(k.reqid, KERNEL_REQID_MIN + 8);
+	assert_int_equal(k.old_sport, 4500);
+	assert_int_equal(k.new_sport, 34567);
+	/* every truncation: malformed, nothing passed on */
+	struct kernel_event e;
+	for (size_t n = 0; n < NLMSG_HDRLEN + sizeof(m); n++)
+		assert_false(kernel_decode_event(b.b, n, &e));
+	/* IPv6, a new address too */
+	m.id.family = AF_INET6;
+	memset(&m.id.daddr, 0, sizeof(m.id.daddr));
+	memset(&m.new_saddr, 0, sizeof(m.new_saddr));
+	m.id.daddr.a6[0] = htonl(0x20010db8);
+	m.id.daddr.a6[3] = htonl(2);
+	m.new_saddr.a6[0] = htonl(0x20010db8);
+	m.new_saddr.a6[3] = htonl(0x99);
+	b.len = 0;
+	put_msg(&b, XFRM_MSG_MAPPING, 0, 0, &m, sizeof(m));
+	assert_int_equal(kernel_events_scan(b.b, b.len, on_mapping, &k, &bad), 1);
+	assert_string_equal(str_address(&k.id.dst, &ab), "2001:db8::2");
+	assert_string_equal(str_address(&k.new_src, &ab), "2001:db8::99");
+	/* an unknown family: skipped as malformed */
+	m.id.family = AF_UNIX;
+	b.len = 0;
+	put_msg(&b, XFRM_MSG_MAPPING, 0, 0, &m, sizeof(m));
+	assert_int_equal(kernel_events_scan(b.b, b.len, on_mapping, &k, &bad), 0);
+	assert_int_equal(bad, 1);
+}
+
 static void test_decode_policy(void **state)
 {
 	(void)state;
@@ -502,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_not_open),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_decode_policy),
+		cmocka_unit_test(test_decode_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
