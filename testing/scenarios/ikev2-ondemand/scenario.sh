@@ -11,7 +11,15 @@
 # bypass.  Conn "failing" (a peer that never
 # answers, failureshunt=drop) ends with a block policy; conn "passing"
 # (negotiationshunt=passthrough) lets its flow pass while it negotiates.
+# Conn "ondemand6" does the same over IPv6 (outer and inner).
 netns_pair
+# IPv6 for conn "ondemand6" (no duplicate address detection: usable at once)
+ip -n west addr add 2001:db8:0:1::1/64 dev eth0 nodad
+ip -n east addr add 2001:db8:0:1::2/64 dev eth0 nodad
+ip -n west addr add 2001:db8:1::1/128 dev dummy0 nodad
+ip -n east addr add 2001:db8:2::1/128 dev dummy0 nodad
+ip -n west route add 2001:db8:2::/64 via 2001:db8:0:1::2 src 2001:db8:1::1
+ip -n east route add 2001:db8:1::/64 via 2001:db8:0:1::1 src 2001:db8:2::1
 ip -n west addr add 10.0.1.1/32 dev dummy0
 ip -n east addr add 10.0.2.1/32 dev dummy0
 ip -n east addr add 10.0.2.2/32 dev dummy0
@@ -137,9 +145,26 @@ routing failing
 run west ipsec unroute failing
 check "failing: unroute removes the block policy" \
     bash -c "! ip -n west xfrm policy get dir out src 10.0.1.0/24 dst 10.0.4.0/24 >/dev/null 2>&1"
+# ---- IPv6: trap, ACQUIRE, Child SA ----
+check "ondemand6: trap for 2001:db8:1::/64 -> 2001:db8:2::/64" \
+    bash -c "ip -n west xfrm policy get dir out src 2001:db8:1::/64 dst 2001:db8:2::/64 | grep -q 'tmpl src 2001:db8:0:1::1 dst 2001:db8:0:1::2'"
+ping6_ok() { ip netns exec west ping -6 -q -c "$1" -i 0.3 -W 2 -I 2001:db8:1::1 2001:db8:2::1 > /dev/null 2>&1; }
+ping6_ok 1   # held or lost: it only triggers the ACQUIRE
+check "ondemand6: ACQUIRE for the IPv6 packet" \
+    wait_for 10 logged '"ondemand6": initiate on-demand for packet \[2001:db8:1::1\]:128-IPV6_ICMP->\[2001:db8:2::1\]:0'
+check "ondemand6: the Child SA comes up" \
+    wait_for 15 logged '"ondemand6" #[0-9]*: initiator established Child SA using #[0-9]*; IPsec tunnel \[2001:db8:1::/64===2001:db8:2::/64\]'
+check "ondemand6: traffic flows through the tunnel" ping6_ok 3
+check "ondemand6: ESP between the IPv6 hosts" \
+    bash -c "ip -n west xfrm state | grep -q '^src 2001:db8:0:1::1 dst 2001:db8:0:1::2'"
+routing ondemand6
+run west ipsec down ondemand6
+check "ondemand6: after down the trap is back" \
+    wait_for 5 bash -c "ip -n west xfrm policy get dir out src 2001:db8:1::/64 dst 2001:db8:2::/64 | grep -q 'proto esp reqid'"
+
 check "briefstatus: no IPsec SA left" bash -c "ip netns exec west '$IPSEC' --rundir '$T/west/run' briefstatus | grep -q 'IPsec SAs: total(0)'"
 
 stop_pluto west
 stop_pluto east
 check "west: no policy of its conns left after shutdown" \
-    bash -c "! ip -n west xfrm policy | grep -q '^src 10\.'"
+    bash -c "! ip -n west xfrm policy | grep -Eq '^src (10\.|2001:db8:1::)'"
