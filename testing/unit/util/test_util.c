@@ -2,8 +2,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -42,6 +44,49 @@ static void test_jam_exact_fit(void **state)
 	assert_string_equal(jambuf_str(&b), "abc");
 	jam_char(&b, 'd');
 	assert_true(b.truncated);
+}
+
+/*
+ * jam() formats %s, %c, %d, %u (l, ll, z) itself and hands anything else to
+ * vsnprintf: both must give what snprintf gives, in every buffer size
+ * (the reference: snprintf's whole text put in with jam_mem, which
+ * truncates as jam always has).
+ */
+#define SAME_AS_SNPRINTF(...) \
+	do { \
+		char ref[512], got[512], want[512]; \
+		int n = snprintf(ref, sizeof(ref), __VA_ARGS__); \
+		assert_true(n >= 0 && (size_t)n < sizeof(ref)); \
+		for (size_t size = 1; size <= (size_t)n + 2; size++) { \
+			struct jambuf g = jambuf_init(got, size), w = jambuf_init(want, size); \
+			jam_str(&g, "<"); \
+			jam_str(&w, "<"); \
+			jam(&g, __VA_ARGS__); \
+			jam_mem(&w, ref, (size_t)n); \
+			assert_string_equal(got, want); \
+			assert_int_equal(g.len, w.len); \
+			assert_int_equal(g.truncated, w.truncated); \
+		} \
+	} while (0)
+
+static void test_jam_formats(void **state)
+{
+	(void)state;
+	const char *volatile null = NULL;	/* not a constant: no -Wformat-overflow */
+	SAME_AS_SNPRINTF("plain text, no conversion");
+	SAME_AS_SNPRINTF("%s", "");
+	SAME_AS_SNPRINTF("\"%s\":   host: %s; local: ", "conn/1x2", "oriented");
+	SAME_AS_SNPRINTF("%s|%s", "a", null);
+	SAME_AS_SNPRINTF("100%% of %u", 7u);
+	SAME_AS_SNPRINTF("%d %d %d", 0, -1, INT32_MIN);
+	SAME_AS_SNPRINTF("%u %u", 0u, UINT32_MAX);
+	SAME_AS_SNPRINTF("%ld %lu", LONG_MIN, ULONG_MAX);
+	SAME_AS_SNPRINTF("%lld %llu", LLONG_MIN, ULLONG_MAX);
+	SAME_AS_SNPRINTF("#%lu: \"%s\" esp.%x@%s", 12ul, "c", 0x1000aa00u, "192.0.2.1");	/* %x: vsnprintf */
+	SAME_AS_SNPRINTF("%zu bytes; %c%c", (size_t)4096, 'o', 'k');
+	SAME_AS_SNPRINTF("%5s|%-3d|%.2s|%03o", "ab", 7, "xyz", 8u);	/* width, flags, precision */
+	SAME_AS_SNPRINTF("%zd %hhu %ls", (ssize_t)-3, (unsigned char)200, L"w");
+	SAME_AS_SNPRINTF("trailing %s", "text at the end");
 }
 
 static void test_jam_hex_sanitized(void **state)
@@ -185,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_jam_fits),
 		cmocka_unit_test(test_jam_truncates),
 		cmocka_unit_test(test_jam_exact_fit),
+		cmocka_unit_test(test_jam_formats),
 		cmocka_unit_test(test_jam_hex_sanitized),
 		cmocka_unit_test(test_jam_rewind),
 		cmocka_unit_test(test_diag),
