@@ -220,11 +220,20 @@ void ikev2_kernel_mapping(struct ikev2_engine *e, const ip_address *dst, uint32_
 	}
 	struct ike_sa *ike = child->ike;
 	/*
-	 * The kernel verified the packet (ESP integrity) before it told,
-	 * so the peer is there (RFC 3948 and RFC 7296 2.23 ask for
-	 * authenticated packets).  Only ESP in UDP moves: a plain ESP SA
-	 * has no port to follow.
+	 * RFC 7296 2.23: a validated packet from a new address or port
+	 * moves the SA, on a host that is not behind a NAT itself (one that
+	 * is would let a single packet break the tunnel) and only with
+	 * replay protection (else an old packet could move it back).  The
+	 * kernel checked the ESP integrity and the replay window before it
+	 * told.  Only ESP in UDP moves: a plain ESP SA has no port to follow.
 	 */
+	const struct conn_config *cc = child->conn != NULL ? child->conn->config : NULL;
+	if (ike->nat_local || (cc != NULL && cc->replay_window == 0)) {
+		ldbg(&child->logger, "MAPPING of inbound SA 0x%08x to %s: not followed (%s)", spi,
+		     str_endpoint(new_remote, &a),
+		     ike->nat_local ? "this end is behind a NAT" : "replay-window=0");
+		return;
+	}
 	if (ike->state != ESTABLISHED_IKE_SA || !nat_encap(ike) ||
 	    new_remote->addr.family != ike->remote.addr.family || new_remote->port == 0 ||
 	    endpoint_eq(new_remote, &ike->remote)) {

@@ -257,6 +257,16 @@ static void test_kernel_mapping_followed(void **st)
 	ikev2_kernel_mapping(east.e, &other, in_spi, &moved);
 	/* where it is already */
 	ikev2_kernel_mapping(east.e, &east.ep.addr, in_spi, &e->remote);
+	/* west is behind the NAT: it does not follow east's ESP (RFC 7296 2.23) */
+	struct ike_sa *w = only_ike(&west);
+	ip_endpoint east_moved = { .addr = e->local.addr, .port = 4999 };
+	ikev2_kernel_mapping(west.e, &west.ep.addr, state(&west, true)->sa.spi, &east_moved);
+	assert_int_equal(w->remote.port, 4500);
+	/* without replay protection an old packet could move it back: not followed */
+	struct conn_config *ecc = (struct conn_config *)east.conn->config;
+	ecc->replay_window = 0;
+	ikev2_kernel_mapping(east.e, &east.ep.addr, in_spi, &moved);
+	ecc->replay_window = 128;
 	assert_int_equal(nr_migrations, 0);
 	assert_int_equal(e->remote.port, 4501);
 	/* the NAT remapped west's 4500; ESP told east's kernel */
