@@ -173,15 +173,18 @@ static void nat_move_to(struct ike_sa *ike, const ip_endpoint *local, const ip_e
 
 void nat_follow(struct ike_sa *ike, const struct ikev2_rx *rx)
 {
-	bool in_use = ike->nat_local || ike->nat_remote || conn_encapsulation(ike) == YNA_YES;
+	/* RFC 7296 2.23: the end behind a NAT does not follow its peer (one
+	 * packet could break the tunnel); only the float to 4500 moves it */
+	bool in_use = !ike->nat_local && (ike->nat_remote || conn_encapsulation(ike) == YNA_YES);
 	enum nat_move mv = nat_move_decide(in_use, &ike->local, &ike->remote, &rx->local, &rx->remote);
 	endpoint_buf a, b;
 	switch (mv) {
 	case NAT_MOVE_NONE:
 		return;
 	case NAT_MOVE_REFUSED:
-		ldbg(&ike->logger, "NAT: request from %s to %s; not moving the IKE SA (no NAT in use)",
-		     str_endpoint(&rx->remote, &a), str_endpoint(&rx->local, &b));
+		ldbg(&ike->logger, "NAT: request from %s to %s; not moving the IKE SA (%s)",
+		     str_endpoint(&rx->remote, &a), str_endpoint(&rx->local, &b),
+		     ike->nat_local ? "this end is behind a NAT" : "no NAT in use");
 		return;
 	case NAT_MOVE_PORT:
 	case NAT_MOVE_ADDRESS:

@@ -56,8 +56,10 @@ enum nat_move {
 /*
  * An authenticated request arrived on NEW_LOCAL from NEW_REMOTE; the IKE
  * SA used OLD_LOCAL/OLD_REMOTE.  Followed when NAT-T is in use (RFC 7296
- * 2.23: only a peer behind a NAT moves without MOBIKE); without it only
- * the peer's float from 500 to 4500 on the same addresses.  Never to
+ * 2.23: only a peer behind a NAT moves without MOBIKE, and only an end
+ * that is not behind one follows: nat_follow() passes false then);
+ * without it only the peer's float from 500 to 4500 on the same
+ * addresses.  Never to
  * another address family or another local address.
  */
 enum nat_move nat_move_decide(bool nat_in_use, const ip_endpoint *old_local,

@@ -289,6 +289,23 @@ static void test_kernel_mapping_followed(void **st)
 	assert_int_equal(dropped_by_nat, 0);
 }
 
+/* RFC 7296 2.23: the end behind the NAT does not follow its peer to a
+ * new port, even on an authenticated request */
+static void test_behind_nat_does_not_follow(void **st)
+{
+	(void)st;
+	setup_nat(NULL);
+	up();
+	struct ike_sa *w = only_ike(&west), *e = only_ike(&east);
+	e->local.port = 4999;	/* east's next request leaves from another port */
+	ikev2_send_liveness(east.e, e);
+	pump();
+	assert_null(e->req.pkt);	/* answered */
+	assert_int_equal(w->remote.port, 4500);
+	assert_false(logged("was 192.0.2.2:4500"));
+	assert_int_equal(nr_migrations, 0);
+}
+
 /* without NAT (plain ESP) there is no port to follow */
 static void test_kernel_mapping_not_encapsulated(void **st)
 {
@@ -416,6 +433,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_keepalive_not_while_esp_flows, teardown),
 		cmocka_unit_test_teardown(test_kernel_mapping_followed, teardown),
 		cmocka_unit_test_teardown(test_kernel_mapping_not_encapsulated, teardown),
+		cmocka_unit_test_teardown(test_behind_nat_does_not_follow, teardown),
 		cmocka_unit_test_teardown(test_duplicate_from_new_mapping, teardown),
 		cmocka_unit_test_teardown(test_encapsulation_no, teardown),
 		cmocka_unit_test_teardown(test_nat_keepalive_off, teardown),
