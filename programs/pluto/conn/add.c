@@ -174,6 +174,15 @@ int conn_add_by_name(const struct ipsec_conf *conf, const char *name, enum conn_
 	return CTL_RC_OK;
 }
 
+/* auto=ondemand, and type=passthrough|drop|reject with auto=start: routed
+ * when added at start-up (and again when `ipsec listen` orients it) */
+static bool routed_at_start(const struct conn_config *cc)
+{
+	bool shunt = cc->type == CONN_TYPE_PASSTHROUGH || cc->type == CONN_TYPE_DROP ||
+		     cc->type == CONN_TYPE_REJECT;
+	return cc->autostart == AUTO_ONDEMAND || (shunt && cc->autostart == AUTO_START);
+}
+
 void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 {
 	if (conf->has_errors) {
@@ -195,10 +204,8 @@ void conn_add_auto(const struct ipsec_conf *conf, const struct logger *logger)
 		/* auto=start: pluto initiates once everything listens
 		 * (ikev2/pluto_ikev2.c, pluto_ikev2_start_auto()); auto=ondemand
 		 * (and type=passthrough|drop|reject with auto=start) routes */
-		bool shunt = cc->type == CONN_TYPE_PASSTHROUGH || cc->type == CONN_TYPE_DROP ||
-			     cc->type == CONN_TYPE_REJECT;
 		struct connection *c = conn_by_name(cc->name);	/* NULL: a leftsubnets= family */
-		if (c != NULL && (cc->autostart == AUTO_ONDEMAND || (shunt && cc->autostart == AUTO_START)))
+		if (c != NULL && routed_at_start(cc))
 			(void)route_connection(c, logger);
 	}
 }
@@ -226,6 +233,7 @@ void conn_reorient_all(const struct logger *logger)
 	for (size_t i = 0; i < n; i++) {
 		struct connection *c = all[i];
 		bool was = conn_oriented(c), changed = false;
+		int before = c->local;
 		diag_t d = orient_connection(c, &changed);
 		if (d != NULL) {
 			llog_diag(&c->logger, LOG_SEV_WARNING, &d, "not re-oriented");
@@ -240,7 +248,13 @@ void conn_reorient_all(const struct logger *logger)
 			     str_address(&conn_this(c)->host, &ab), c->iface);
 		else
 			llog(&c->logger, LOG_SEV_INFO, "unoriented: no local interface matches left or right");
+		/* the trap or shunt follows the local end (a leftsubnets= family
+		 * member is not routed at start-up either) */
+		if (c->local != before)
+			route_reoriented(c, before,
+					 c->config != NULL && c->config->connalias == NULL &&
+						 routed_at_start(c->config),
+					 logger);
 	}
 	free(all);
-	(void)logger;
 }

@@ -451,6 +451,29 @@ int unroute_connection(struct connection *c, const struct logger *logger)
 	return CTL_RC_OK;
 }
 
+void route_reoriented(struct connection *c, int old_local, bool wanted, const struct logger *logger)
+{
+	struct route *r = route_of(c);
+	enum routing rt = r != NULL ? r->routing : RT_UNROUTED;
+	if (rt == RT_ROUTED_TUNNEL || rt == RT_ROUTED_NEGOTIATION) {
+		ldbg(&c->logger, "re-oriented while %s: its policies stay until its SAs go", routing_name(rt));
+		return;
+	}
+	bool was_routed = r != NULL && r->routed;
+	if (rt != RT_UNROUTED && old_local >= 0) {
+		int now = c->local;
+		c->local = old_local;	/* the policies as they were put */
+		(void)unroute_connection(c, logger);
+		c->local = now;
+	}
+	if ((was_routed || wanted) && conn_oriented(c)) {
+		int rc = route_connection(c, logger);
+		if (rc == CTL_RC_OK)
+			ldbg(&c->logger, "routed again for the new orientation (%s)",
+			     routing_name(conn_routing(c)));
+	}
+}
+
 void route_terminating(struct connection *c)
 {
 	struct route *r = route_of(c);

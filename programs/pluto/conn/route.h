@@ -99,6 +99,14 @@ void route_clear(void);
 /* ipsec route / unroute: CTL_RC_* */
 int route_connection(struct connection *c, const struct logger *logger);
 int unroute_connection(struct connection *c, const struct logger *logger);
+/*
+ * `ipsec listen` moved C's local end from OLD_LOCAL (-1: unoriented) to
+ * c->local: the trap or shunt put for the old orientation goes, and C is
+ * routed again when it was routed or WANTED (auto=ondemand, a shunt with
+ * auto=start) and is oriented now.  Negotiating or up: left alone (its
+ * SAs own the policies until they go).
+ */
+void route_reoriented(struct connection *c, int old_local, bool wanted, const struct logger *logger);
 /* ipsec down: a negotiation that is stopped is no failure */
 void route_terminating(struct connection *c);
 /* a Child SA's policies were installed / are about to go (reqid, its selectors);

@@ -1,5 +1,6 @@
 # scenario "control": a conn no local address matches is listed as
-# unoriented and oriented by `ipsec listen` once the address exists;
+# unoriented and oriented by `ipsec listen` once the address exists (an
+# auto=ondemand one gets its trap policy then);
 # `ipsec whack --debug` changes debugging at run time; `ipsec rereadsecrets` and SIGHUP
 # reload the secrets without logging them.
 netns_pair
@@ -7,10 +8,14 @@ host_setup west
 start_pluto west
 tx west
 run west ipsec connectionstatus later
-note "add 192.0.2.11 to west's eth0"
+trap12() { ip -n west xfrm policy get dir out src 10.0.12.0/24 dst 10.0.2.0/24 2>/dev/null | grep -q 'tmpl src 192.0.2.12 dst 192.0.2.2'; }
+check "laterdemand: unoriented, so no trap yet" bash -c "! ip -n west xfrm policy get dir out src 10.0.12.0/24 dst 10.0.2.0/24 >/dev/null 2>&1"
+note "add 192.0.2.11 and 192.0.2.12 to west's eth0"
 ip -n west addr add 192.0.2.11/24 dev eth0
+ip -n west addr add 192.0.2.12/24 dev eth0
 run west ipsec listen
 run west ipsec connectionstatus later
+check "laterdemand: oriented by listen, its trap policy is in" trap12
 
 # debugging at run time: "| " lines go to the log (as Libreswan, not to
 # the whack client); they vary, so they are checked, not transcribed

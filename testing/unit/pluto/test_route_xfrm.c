@@ -195,6 +195,60 @@ static void test_trap_lifecycle(void **state)
 	connection_free(&c);
 }
 
+/* `ipsec listen` moves the local end: the trap follows (route_reoriented) */
+static void test_reoriented(void **state)
+{
+	(void)state;
+	struct connection *c = add("tunnel");
+	uint32_t reqid = conn_reqid(c);
+	struct kernel_policy_id fwd = out_id("10.0.1.0/24", "10.0.2.0/24");
+	struct kernel_policy_id back = out_id("10.0.2.0/24", "10.0.1.0/24");
+	assert_int_equal(route_connection(c, &global_logger), CTL_RC_OK);
+	assert_int_equal(held(fwd, reqid), 1);
+	/* this host is right now: the trap is the other way round */
+	c->local = RIGHT_END;
+	route_reoriented(c, LEFT_END, true, &global_logger);
+	assert_int_equal(held(fwd, reqid), 0);
+	assert_int_equal(held(back, reqid), 1);
+	struct kernel_policy p;
+	assert_null(kernel_get_policy(&back, &p));
+	address_buf ab;
+	assert_string_equal(str_address(&p.tmpl_src, &ab), "192.0.2.2");
+	assert_int_equal(conn_routing(c), RT_ROUTED_ONDEMAND);
+	/* neither end local: no trap */
+	c->local = -1;
+	route_reoriented(c, RIGHT_END, true, &global_logger);
+	assert_int_equal(held(fwd, reqid), 0);
+	assert_int_equal(held(back, reqid), 0);
+	assert_int_equal(conn_routing(c), RT_UNROUTED);
+	/* oriented again: auto=ondemand routes it (WANTED) ... */
+	c->local = LEFT_END;
+	route_reoriented(c, -1, true, &global_logger);
+	assert_int_equal(held(fwd, reqid), 1);
+	/* ... but not a connection nobody routed */
+	assert_int_equal(unroute_connection(c, &global_logger), CTL_RC_OK);
+	c->local = RIGHT_END;
+	route_reoriented(c, LEFT_END, false, &global_logger);
+	assert_int_equal(held(back, reqid), 0);
+	assert_int_equal(held(fwd, reqid), 0);
+	/* up (a Child SA's policy): left alone */
+	c->local = LEFT_END;
+	assert_int_equal(route_connection(c, &global_logger), CTL_RC_OK);
+	ip_subnet l = fwd.src.subnet, r = fwd.dst.subnet;
+	route_policies_added(reqid, &l, &r);
+	assert_int_equal(conn_routing(c), RT_ROUTED_TUNNEL);
+	c->local = RIGHT_END;
+	route_reoriented(c, LEFT_END, true, &global_logger);
+	assert_int_equal(held(fwd, reqid), 1);
+	assert_int_equal(held(back, reqid), 0);
+	c->local = LEFT_END;
+	assert_true(route_policies_removing(reqid, &l, &r));
+	route_connection_gone(c);
+	assert_int_equal(held(fwd, reqid), 0);
+	conn_table_remove(c);
+	connection_free(&c);
+}
+
 static void test_failure_shunts(void **state)
 {
 	(void)state;
@@ -268,6 +322,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trap_lifecycle),
+		cmocka_unit_test(test_reoriented),
 		cmocka_unit_test(test_failure_shunts),
 		cmocka_unit_test(test_never_negotiate),
 	};
